@@ -1,0 +1,125 @@
+"""Answer checks for exercises: each returns a result that shows "Correct" or what is off."""
+import math
+from dataclasses import dataclass
+
+import torch
+
+
+@dataclass
+class CheckResult:
+    """The verdict of a check; true when the answer is right. Displays as its message."""
+    passed: bool
+    message: str
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __repr__(self) -> str:
+        return self.message
+
+
+def _correct(detail: str = "") -> CheckResult:
+    return CheckResult(True, "✅ Correct!" + (f" {detail}" if detail else ""))
+
+
+def _not_yet(detail: str, hint: str | None = None) -> CheckResult:
+    return CheckResult(False, "❌ Not yet: " + detail + (f"\n   Hint: {hint}" if hint else ""))
+
+
+def _missing(answer) -> bool:
+    return answer is None or answer is Ellipsis
+
+
+_PLACEHOLDER = "replace the ... with your answer, run that cell, then run this check again."
+
+
+def check_value(answer, expected: float, tol: float = 1e-4, hint: str | None = None) -> CheckResult:
+    """A single number, correct within ``tol`` (absolute, or relative for large values)."""
+    if _missing(answer):
+        return _not_yet(_PLACEHOLDER)
+    if isinstance(answer, torch.Tensor):
+        if answer.numel() != 1:
+            return _not_yet(f"expected a single number, got a tensor of shape {tuple(answer.shape)}.")
+        answer = answer.item()
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return _not_yet(f"expected a number, got {type(answer).__name__} {answer!r}.")
+    if math.isclose(value, expected, rel_tol=tol, abs_tol=tol):
+        return _correct(f"({value:.6g})")
+    return _not_yet(f"your answer is {value:.6g}; that is not it.", hint)
+
+
+def check_shape(answer, expected: tuple, hint: str | None = None) -> CheckResult:
+    """A shape, given as a tuple, a torch.Size or a tensor (whose shape is used)."""
+    if _missing(answer):
+        return _not_yet(_PLACEHOLDER)
+    shape = tuple(answer.shape) if hasattr(answer, "shape") else answer
+    try:
+        shape = tuple(int(d) for d in shape)
+    except (TypeError, ValueError):
+        return _not_yet(f"expected a shape such as (1, 28, 28), got {answer!r}.")
+    if shape == tuple(expected):
+        return _correct(f"shape {shape}")
+    return _not_yet(f"expected shape {tuple(expected)}, got {shape}.", hint)
+
+
+def check_tensor(answer, expected: torch.Tensor, atol: float = 1e-5,
+                 hint: str | None = None) -> CheckResult:
+    """A tensor equal to ``expected`` in shape and, within ``atol``, in every value."""
+    if _missing(answer):
+        return _not_yet(_PLACEHOLDER)
+    if not isinstance(answer, torch.Tensor):
+        return _not_yet(f"expected a torch.Tensor, got {type(answer).__name__}.")
+    if answer.shape != expected.shape:
+        return _not_yet(f"expected shape {tuple(expected.shape)}, got {tuple(answer.shape)}.", hint)
+    diff = (answer.detach().double() - expected.detach().double()).abs()
+    if torch.isnan(answer).any() and not torch.isnan(expected).any():
+        return _not_yet("your tensor contains NaN values.", hint)
+    worst = diff.max().item() if diff.numel() else 0.0
+    if worst <= atol:
+        return _correct()
+    where = tuple(int(i) for i in torch.nonzero(diff == diff.max())[0])
+    return _not_yet(f"values differ by up to {worst:.3g} (at index {where}: yours "
+                    f"{answer[where].item():.6g}, expected {expected[where].item():.6g}).", hint)
+
+
+def check_function(function, reference, inputs: list[tuple], atol: float = 1e-5,
+                   hint: str | None = None) -> CheckResult:
+    """A function that agrees with ``reference`` on every tuple of arguments in ``inputs``."""
+    if _missing(function) or not callable(function):
+        return _not_yet("expected a function: " + _PLACEHOLDER)
+    for args in inputs:
+        try:
+            got = function(*args)
+        except Exception as err:  # the learner's code: report it, don't crash the check
+            return _not_yet(f"calling it on {_short(args)} raised {type(err).__name__}: {err}", hint)
+        if _missing(got):
+            return _not_yet(f"it returned {got!r} on {_short(args)}: finish its body.")
+        result = check_tensor(torch.as_tensor(got, dtype=torch.float64),
+                              torch.as_tensor(reference(*args), dtype=torch.float64), atol)
+        if not result:
+            return _not_yet(f"on {_short(args)}: " + result.message.removeprefix("❌ Not yet: "), hint)
+    return _correct(f"it matches on all {len(inputs)} test inputs.")
+
+
+def check_choice(answer, expected: str, options: str = "abcd", hint: str | None = None) -> CheckResult:
+    """A multiple-choice letter such as "b" (case and spaces do not matter)."""
+    if _missing(answer):
+        return _not_yet(_PLACEHOLDER)
+    letter = str(answer).strip().lower()
+    if letter not in options:
+        return _not_yet(f"answer with one letter out of {', '.join(options)}; got {answer!r}.")
+    if letter == expected.lower():
+        return _correct()
+    return _not_yet(f"{letter!r} is not the best answer.", hint)
+
+
+def _short(args: tuple) -> str:
+    parts = []
+    for a in args:
+        if isinstance(a, torch.Tensor):
+            parts.append(f"tensor{list(a.shape)}" if a.numel() > 4 else f"tensor({a.tolist()})")
+        else:
+            parts.append(repr(a))
+    return "(" + ", ".join(parts) + ")"

@@ -1,0 +1,77 @@
+"""Pixel transforms: uint8 0..255 -> float [0, 1] -> [-1, 1] and back, plus shape checks."""
+import torch
+from torchvision import transforms
+
+
+class ImageShapeError(ValueError):
+    """A batch of images does not have the shape or value range a function expects."""
+
+
+def mnist_transform(channels: int = 1) -> transforms.Compose:
+    """The classic GAN transform: ToTensor (HWC uint8 -> CHW float in [0, 1]), then [-1, 1]."""
+    _check_channels(channels)
+    return transforms.Compose([
+        transforms.ToTensor(),
+        transforms.Normalize((0.5,) * channels, (0.5,) * channels),
+    ])
+
+
+def pixels_to_images(pixels: torch.Tensor) -> torch.Tensor:
+    """uint8 pixels (N, H, W) or (N, C, H, W) -> float images (N, C, H, W) in [-1, 1]."""
+    if pixels.dtype != torch.uint8:
+        raise ImageShapeError(f"expected uint8 pixels (0..255), got dtype {pixels.dtype}")
+    if pixels.dim() == 3:
+        pixels = pixels.unsqueeze(1)  # (N, H, W) -> (N, 1, H, W)
+    return pixels.float().div(255.0).mul(2.0).sub(1.0)
+
+
+def denormalize(images: torch.Tensor) -> torch.Tensor:
+    """Undo Normalize(0.5, 0.5): [-1, 1] -> [0, 1], clamped, ready to display or save."""
+    return images.add(1.0).div(2.0).clamp(0.0, 1.0)
+
+
+def check_image_batch(images, channels: int | None = None, size: int | None = None,
+                      value_range: str | None = "[-1, 1]", name: str = "images") -> None:
+    """Raise ImageShapeError, naming expected and received, unless ``images`` is a (N, C, H, W)
+    float batch with the given channels and size and (if asked) values in [-1, 1]."""
+    if not isinstance(images, torch.Tensor):
+        raise ImageShapeError(f"{name} should be a torch.Tensor, got {type(images).__name__}")
+    want = f"(N, {channels if channels else 'C'}, {size or 'H'}, {size or 'W'})"
+    shape = tuple(images.shape)
+    if images.dim() != 4:
+        hint = ""
+        if images.dim() == 3 and shape[-1] in (1, 3):
+            hint = " It looks like one HWC image: use .permute(2, 0, 1).unsqueeze(0)."
+        elif images.dim() == 3:
+            hint = " Add the channel dimension with .unsqueeze(1)."
+        elif images.dim() == 2:
+            hint = " For flat MLP output use .view(-1, 1, 28, 28)."
+        raise ImageShapeError(f"{name} should be a batch shaped {want}, got {shape}.{hint}")
+    if channels is not None and shape[1] != channels:
+        hint = ""
+        if shape[-1] == channels:
+            hint = " The channels seem to be last (NHWC): use .permute(0, 3, 1, 2)."
+        raise ImageShapeError(f"{name} should have {channels} channel(s), shape {want}; "
+                              f"got {shape[1]} channel(s) in {shape}.{hint}")
+    if size is not None and (shape[2], shape[3]) != (size, size):
+        raise ImageShapeError(f"{name} should be {size}x{size} pixels, shape {want}; got "
+                              f"{shape[2]}x{shape[3]} in {shape}. Resize them or build the model "
+                              f"for {shape[2]}x{shape[3]} images.")
+    if not images.is_floating_point():
+        raise ImageShapeError(f"{name} should be floats, got dtype {images.dtype}; "
+                              f"use pixels_to_images() or the mnist_transform().")
+    if value_range == "[-1, 1]" and images.numel():
+        low, high = images.min().item(), images.max().item()
+        if low < -1.001 or high > 1.001:
+            hint = " They look like 0..255 pixels: divide by 127.5 and subtract 1." if high > 2 else ""
+            raise ImageShapeError(f"{name} should be in [-1, 1], got values from {low:.3g} to "
+                                  f"{high:.3g}.{hint}")
+        if low >= 0.0 and high > 0.5:
+            raise ImageShapeError(f"{name} should be in [-1, 1], but all values are in [{low:.3g}, "
+                                  f"{high:.3g}]: they look like [0, 1] images. Apply "
+                                  f"Normalize((0.5,), (0.5,)) or x * 2 - 1 first.")
+
+
+def _check_channels(channels: int) -> None:
+    if channels not in (1, 3):
+        raise ImageShapeError(f"channels should be 1 (grayscale) or 3 (RGB), got {channels!r}")

@@ -1,0 +1,64 @@
+"""Fast/full mode, the compute device and seeding: the few knobs every lesson shares."""
+import os
+import random
+
+import numpy as np
+import torch
+
+FAST_ENV_VAR = "GAN_COURSE_FAST"
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
+
+
+def is_fast() -> bool:
+    """True when fast mode is on (``GAN_COURSE_FAST=1``): fewer epochs and less data, for CI."""
+    value = os.environ.get(FAST_ENV_VAR, "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ValueError(f"{FAST_ENV_VAR}={os.environ[FAST_ENV_VAR]!r} is not understood: "
+                     f"set it to 1 for fast mode or 0 (or leave it unset) for full mode.")
+
+
+def mode_name() -> str:
+    """'fast' or 'full', for printing."""
+    return "fast" if is_fast() else "full"
+
+
+def scaled(full, fast):
+    """Pick the full-mode value or the fast-mode one, e.g. ``num_epochs = scaled(20, 1)``."""
+    return fast if is_fast() else full
+
+
+def get_device(prefer: str | None = None) -> torch.device:
+    """The best device here: CUDA, then Apple's MPS, then the CPU (or ``prefer`` if it exists)."""
+    if prefer is not None:
+        device = torch.device(prefer)
+        if device.type == "cuda" and not torch.cuda.is_available():
+            raise ValueError(f"device {prefer!r} was asked for but CUDA is not available here; "
+                             f"use get_device() to pick what this machine has.")
+        if device.type == "mps" and not _mps_available():
+            raise ValueError(f"device {prefer!r} was asked for but Apple MPS is not available here; "
+                             f"use get_device() to pick what this machine has.")
+        return device
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    if _mps_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def _mps_available() -> bool:
+    backend = getattr(torch.backends, "mps", None)
+    return bool(backend and backend.is_available())
+
+
+def seed_everything(seed: int = 0) -> int:
+    """Seed Python, NumPy and PyTorch so a lesson draws the same numbers every run."""
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    return seed

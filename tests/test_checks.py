@@ -1,0 +1,49 @@
+import torch
+
+from gan_utils.checks import (check_choice, check_function, check_shape, check_tensor,
+                              check_value)
+
+
+def test_check_value():
+    assert check_value(0.5, 0.5) and check_value(torch.tensor(0.50001), 0.5)
+    wrong = check_value(0.7, 0.5, hint="think about the equilibrium")
+    assert not wrong and "0.7" in repr(wrong) and "equilibrium" in repr(wrong)
+    assert not check_value(..., 0.5) and "replace the ..." in repr(check_value(..., 0.5))
+    assert "expected a number" in repr(check_value("half", 0.5))
+    assert "single number" in repr(check_value(torch.zeros(3), 0.5))
+
+
+def test_check_shape():
+    assert check_shape((1, 28, 28), (1, 28, 28))
+    assert check_shape(torch.zeros(1, 28, 28), (1, 28, 28))
+    assert check_shape(torch.Size([1, 28, 28]), (1, 28, 28))
+    result = check_shape((28, 28, 1), (1, 28, 28))
+    assert not result and "expected shape (1, 28, 28), got (28, 28, 1)" in repr(result)
+    assert not check_shape("big", (1,))
+
+
+def test_check_tensor_points_at_the_worst_value():
+    expected = torch.tensor([[0.0, 1.0], [2.0, 3.0]])
+    assert check_tensor(expected + 1e-7, expected)
+    off = check_tensor(torch.tensor([[0.0, 1.0], [2.5, 3.0]]), expected)
+    assert not off and "(1, 0)" in repr(off) and "2.5" in repr(off)
+    assert "shape" in repr(check_tensor(torch.zeros(3), expected))
+    assert "torch.Tensor" in repr(check_tensor([0.0], expected))
+    assert "NaN" in repr(check_tensor(torch.full((2, 2), float("nan")), expected))
+
+
+def test_check_function_compares_against_a_reference_and_survives_errors():
+    inputs = [(torch.tensor([0.1, 0.9]),), (torch.tensor([0.5]),)]
+    assert check_function(lambda p: p * 2, lambda p: p + p, inputs)
+    wrong = check_function(lambda p: p * 3, lambda p: p + p, inputs)
+    assert not wrong and "tensor([0.1" in repr(wrong)
+    crash = check_function(lambda p: 1 / 0, lambda p: p, inputs)
+    assert not crash and "ZeroDivisionError" in repr(crash)
+    assert "finish its body" in repr(check_function(lambda p: ..., lambda p: p, inputs))
+    assert not check_function(..., lambda p: p, inputs)
+
+
+def test_check_choice():
+    assert check_choice(" B ", "b")
+    assert not check_choice("a", "b") and "'a' is not" in repr(check_choice("a", "b"))
+    assert "one letter" in repr(check_choice("z", "b"))

@@ -1,0 +1,14 @@
+import torch
+
+from gan_utils import start_lesson
+
+
+def test_start_lesson_prints_mode_device_data_and_seeds(monkeypatch, capsys):
+    monkeypatch.setenv("GAN_COURSE_FAST", "1")
+    device = start_lesson(seed=5)
+    first = torch.rand(1)
+    out = capsys.readouterr().out
+    assert "Mode:   fast" in out and "Device:" in out and "Data:" in out and "MNIST" in out
+    assert isinstance(device, torch.device)
+    start_lesson(seed=5)
+    assert torch.equal(torch.rand(1), first)

@@ -1,0 +1,33 @@
+"""Committed notebooks stay light: no images, animations or widget state, at most 200 KB."""
+from pathlib import Path
+
+import nbformat
+import pytest
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+HEAVY = ("image/png", "image/jpeg", "image/svg+xml", "application/vnd.jupyter.widget-view+json",
+         "text/html")
+FIX = "run `make clean-notebooks` (python tools/clean_notebooks.py notebooks/*.ipynb)"
+
+
+def test_there_are_lessons():
+    assert len(NOTEBOOKS) >= 3
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_committed_clean(path):
+    assert path.stat().st_size <= 200 * 1024, f"{path.name} is over 200 KB: {FIX}"
+    nb = nbformat.read(path, as_version=4)
+    assert "widgets" not in nb.metadata, f"{path.name} carries widget state: {FIX}"
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            heavy = [k for k in output.get("data", {}) if k in HEAVY]
+            assert not heavy, f"{path.name} cell {index} carries {heavy} output: {FIX}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_has_no_leftover_todo_and_runs_on_the_course_kernel(path):
+    nb = nbformat.read(path, as_version=4)
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
+    for cell in nb.cells:
+        assert "TODO" not in cell.source, f"{path.name} has a TODO left in a cell"

@@ -1,0 +1,46 @@
+import random
+
+import numpy as np
+import pytest
+import torch
+
+from gan_utils import settings
+
+
+def test_fast_mode_follows_the_environment_variable(monkeypatch):
+    monkeypatch.setenv(settings.FAST_ENV_VAR, "1")
+    assert settings.is_fast() and settings.mode_name() == "fast"
+    assert settings.scaled(full=20, fast=1) == 1
+    monkeypatch.setenv(settings.FAST_ENV_VAR, "0")
+    assert not settings.is_fast() and settings.mode_name() == "full"
+    assert settings.scaled(full=20, fast=1) == 20
+    monkeypatch.delenv(settings.FAST_ENV_VAR)
+    assert settings.scaled(full="all", fast="some") == "all"
+
+
+def test_an_unclear_mode_value_says_what_to_use(monkeypatch):
+    monkeypatch.setenv(settings.FAST_ENV_VAR, "maybe")
+    with pytest.raises(ValueError, match="set it to 1 for fast mode or 0"):
+        settings.is_fast()
+
+
+def test_device_is_a_torch_device_and_cpu_always_works():
+    assert isinstance(settings.get_device(), torch.device)
+    assert settings.get_device("cpu") == torch.device("cpu")
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
+def test_asking_for_a_missing_gpu_is_a_clear_error():
+    with pytest.raises(ValueError, match="CUDA is not available"):
+        settings.get_device("cuda")
+
+
+def test_seeding_repeats_every_generator():
+    def draw():
+        return random.random(), np.random.rand(), torch.rand(1).item()
+    settings.seed_everything(3)
+    first = draw()
+    settings.seed_everything(3)
+    assert draw() == first
+    with pytest.raises(ValueError, match="non-negative integer"):
+        settings.seed_everything(-1)
