@@ -12,3 +12,14 @@ def test_start_lesson_prints_mode_device_data_and_seeds(monkeypatch, capsys):
     assert isinstance(device, torch.device)
     start_lesson(seed=5)
     assert torch.equal(torch.rand(1), first)
+
+
+def test_environment_report_passes_here_and_fails_on_a_corrupted_data_file(tmp_path, monkeypatch,
+                                                                           capsys):
+    from gan_utils.lesson import print_environment_report
+    assert print_environment_report() is True
+    assert "PASS  torch" in capsys.readouterr().out
+    monkeypatch.setenv("GAN_COURSE_DATA", str(tmp_path))  # an empty data folder
+    assert print_environment_report() is False
+    out = capsys.readouterr().out
+    assert "FAIL  data" in out and "is missing" in out

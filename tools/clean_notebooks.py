@@ -31,7 +31,6 @@ def clean(path: str) -> None:
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         if cell.cell_type != "code":
-            cell.pop("attachments", None) if cell.cell_type == "markdown" and not cell.get("attachments") else None
             continue
         if is_checked(cell):
             cell.outputs = [o for o in cell.outputs if keep_text(o)]

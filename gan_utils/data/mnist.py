@@ -33,6 +33,14 @@ def data_dir() -> Path:
     return Path(override) if override else Path(__file__).resolve().parents[2] / "data"
 
 
+def display_path(path: Path) -> str:
+    """A path as the learner knows it (``data/...``) when it lies in the course's folder."""
+    try:
+        return str(Path(path).relative_to(data_dir().parent))
+    except ValueError:
+        return str(path)
+
+
 def full_mnist_dir(root: Path | None = None) -> Path:
     """Where torchvision keeps MNIST under ``root``: ``root/MNIST/raw``."""
     return Path(root or data_dir()) / "MNIST" / "raw"
@@ -121,10 +129,10 @@ def load_mnist(source: str = "auto", download: bool = False, limit: int | None =
                             f"bundled 5000-digit subset.")
     if source != "bundled" and full_mnist_on_disk(root):
         pixels, labels = _read_full(root)
-        origin = f"the full training set in {full_mnist_dir(root)}"
+        origin = f"the full training set in {display_path(full_mnist_dir(root))}/"
     else:
         pixels, labels = _read_bundled(root)
-        origin = f"the bundled subset in {root}"
+        origin = f"the bundled subset in {display_path(root)}/"
     pixels, labels = torch.from_numpy(pixels.copy()), torch.from_numpy(labels.astype(np.int64))
     if limit is not None:
         if not isinstance(limit, int) or limit < 1:
