@@ -44,3 +44,10 @@ def test_bad_size_or_channels(tmp_path):
         load_image_folder(tmp_path, image_size=4)
     with pytest.raises(ImageShapeError, match="1 .grayscale. or 3 .RGB."):
         load_image_folder(tmp_path, channels=4)
+
+
+def test_the_transform_resizes_crops_and_normalizes_any_picture():
+    from gan_utils.data import image_folder_transform
+    picture = Image.fromarray(np.full((60, 80, 3), 255, dtype=np.uint8))  # white, 80 wide
+    x = image_folder_transform(image_size=16, channels=3)(picture)
+    assert x.shape == (3, 16, 16) and x.eq(1).all()

@@ -127,3 +127,22 @@ def test_classic_dataset_path_gives_transformed_pil_images(bundled_copy):
     loader = torch.utils.data.DataLoader(dataset, batch_size=16, shuffle=True)
     x, y = next(iter(loader))
     assert x.shape == (16, 1, 28, 28) and y.shape == (16,)
+
+
+def test_an_unreadable_full_set_falls_back_in_auto_mode_and_fails_in_full_mode(bundled_copy, capsys):
+    raw = bundled_copy / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "train-images-idx3-ubyte.gz").write_bytes(b"\x1f\x8b\x08 half a download")
+    write_idx(raw / "train-labels-idx1-ubyte", np.arange(10))
+    data = load_mnist(root=bundled_copy)
+    assert len(data) == 5000 and "Could not read the full MNIST" in capsys.readouterr().out
+    with pytest.raises(DataFileError, match="not a readable gzip"):
+        load_mnist(source="full", root=bundled_copy)
+
+
+def test_data_dir_follows_the_environment_and_paths_print_short(tmp_path, monkeypatch):
+    assert mnist.display_path(mnist.data_dir() / "x.gz") == "data/x.gz"
+    assert mnist.display_path(tmp_path) == str(tmp_path)
+    monkeypatch.setenv(mnist.DATA_ENV_VAR, str(tmp_path))
+    assert mnist.data_dir() == tmp_path
+    assert not mnist.full_mnist_on_disk()

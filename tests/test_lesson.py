@@ -23,3 +23,14 @@ def test_environment_report_passes_here_and_fails_on_a_corrupted_data_file(tmp_p
     assert print_environment_report() is False
     out = capsys.readouterr().out
     assert "FAIL  data" in out and "is missing" in out
+
+
+def test_the_data_line_names_the_full_set_once_it_is_on_disk(tmp_path, monkeypatch):
+    from gan_utils.lesson import mnist_source_summary
+    monkeypatch.setenv("GAN_COURSE_DATA", str(tmp_path))
+    assert "bundled MNIST subset" in mnist_source_summary()
+    raw = tmp_path / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"):
+        (raw / name).write_bytes(b"")
+    assert "full MNIST (60000" in mnist_source_summary()

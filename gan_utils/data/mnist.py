@@ -4,6 +4,7 @@ import hashlib
 import os
 import socket
 import struct
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,7 +77,7 @@ def read_idx(path: Path) -> np.ndarray:
     if raw[:2] == b"\x1f\x8b":
         try:
             raw = gzip.decompress(raw)
-        except (OSError, EOFError) as err:
+        except (OSError, EOFError, zlib.error) as err:
             raise DataFileError(f"{path} is not a readable gzip file ({err}).") from None
     if len(raw) < 4 or raw[0:2] != b"\x00\x00" or raw[2] != 0x08:
         raise DataFileError(f"{path} is not an IDX file of unsigned bytes (bad header).")
@@ -127,10 +128,16 @@ def load_mnist(source: str = "auto", download: bool = False, limit: int | None =
         raise DataFileError(f"the full MNIST is not in {full_mnist_dir(root)}. Use "
                             f"load_mnist(download=True) to fetch it, or source='auto' to use the "
                             f"bundled 5000-digit subset.")
+    pixels = None
     if source != "bundled" and full_mnist_on_disk(root):
-        pixels, labels = _read_full(root)
-        origin = f"the full training set in {display_path(full_mnist_dir(root))}/"
-    else:
+        try:
+            pixels, labels = _read_full(root)
+            origin = f"the full training set in {display_path(full_mnist_dir(root))}/"
+        except DataFileError as err:
+            if source == "full":
+                raise
+            print(f"Could not read the full MNIST ({err}); using the bundled 5000-digit subset.")
+    if pixels is None:
         pixels, labels = _read_bundled(root)
         origin = f"the bundled subset in {display_path(root)}/"
     pixels, labels = torch.from_numpy(pixels.copy()), torch.from_numpy(labels.astype(np.int64))
@@ -159,7 +166,7 @@ def _read_full(root: Path) -> tuple[np.ndarray, np.ndarray]:
     pixels, labels = read_idx(found[0]), read_idx(found[1])
     if pixels.shape[1:] != (28, 28) or len(pixels) != len(labels):
         raise DataFileError(f"the MNIST files in {raw} do not match: images {pixels.shape}, "
-                            f"labels {labels.shape}. Delete {raw} and download again.")
+                            f"labels {labels.shape}. Delete that folder and download again.")
     return pixels, labels
 
 
