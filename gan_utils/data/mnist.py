@@ -181,7 +181,8 @@ def download_full_mnist(root: Path | None = None, timeout: float = 10.0) -> bool
         print(f"Downloaded the full MNIST into {full_mnist_dir(root)}.")
         return True
     except Exception as err:  # no network, a proxy, a mirror down: all mean "use the subset"
-        reason = str(err).splitlines()[0][:120] if str(err) else type(err).__name__
+        lines = [line.strip() for line in str(err).splitlines() if line.strip()]
+        reason = lines[-1][:120] if lines else type(err).__name__  # the innermost cause
         print(f"Could not download the full MNIST ({reason}); using the bundled 5000-digit subset.")
         return False
     finally:
