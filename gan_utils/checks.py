@@ -91,13 +91,13 @@ def check_function(function, reference, inputs: list[tuple], atol: float = 1e-5,
         return _not_yet("expected a function: " + _PLACEHOLDER)
     for args in inputs:
         try:
-            got = function(*args)
+            got = function(*_copies(args))  # fresh copies: an in-place edit can't fool the reference
         except Exception as err:  # the learner's code: report it, don't crash the check
             return _not_yet(f"calling it on {_short(args)} raised {type(err).__name__}: {err}", hint)
         if _missing(got):
             return _not_yet(f"it returned {got!r} on {_short(args)}: finish its body.")
         result = check_tensor(torch.as_tensor(got, dtype=torch.float64),
-                              torch.as_tensor(reference(*args), dtype=torch.float64), atol)
+                              torch.as_tensor(reference(*_copies(args)), dtype=torch.float64), atol)
         if not result:
             return _not_yet(f"on {_short(args)}: " + result.message.removeprefix("❌ Not yet: "), hint)
     return _correct(f"it matches on all {len(inputs)} test inputs.")
@@ -113,6 +113,11 @@ def check_choice(answer, expected: str, options: str = "abcd", hint: str | None 
     if letter == expected.lower():
         return _correct()
     return _not_yet(f"{letter!r} is not the best answer.", hint)
+
+
+def _copies(args: tuple) -> tuple:
+    """Clone tensor arguments so neither function sees what the other did to them."""
+    return tuple(a.clone() if isinstance(a, torch.Tensor) else a for a in args)
 
 
 def _short(args: tuple) -> str:

@@ -43,6 +43,16 @@ def test_check_function_compares_against_a_reference_and_survives_errors():
     assert not check_function(..., lambda p: p, inputs)
 
 
+def test_check_function_gives_each_function_its_own_copy_of_the_inputs():
+    inputs = [(torch.tensor([1.0, 2.0]),)]
+
+    def doubles_in_place(x):
+        return x.mul_(2)  # without copies, the reference would see the doubled tensor too
+
+    assert not check_function(doubles_in_place, lambda x: x, inputs)
+    assert inputs[0][0].tolist() == [1.0, 2.0]
+
+
 def test_check_choice():
     assert check_choice(" B ", "b")
     assert not check_choice("a", "b") and "'a' is not" in repr(check_choice("a", "b"))
