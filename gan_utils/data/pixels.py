@@ -31,9 +31,13 @@ def denormalize(images: torch.Tensor) -> torch.Tensor:
 
 
 def check_image_batch(images, channels: int | None = None, size: int | None = None,
-                      value_range: str | None = "[-1, 1]", name: str = "images") -> None:
+                      value_range: str | None = "[-1, 1]", name: str = "images",
+                      guess_zero_one: bool = True) -> None:
     """Raise ImageShapeError, naming expected and received, unless ``images`` is a (N, C, H, W)
-    float batch with the given channels and size and (if asked) values in [-1, 1]."""
+    float batch with the given channels and size and (if asked) values in [-1, 1].
+
+    With ``guess_zero_one``, a batch with no negative value at all is taken for [0, 1] images
+    (real digits always have a black background at -1)."""
     if not isinstance(images, torch.Tensor):
         raise ImageShapeError(f"{name} should be a torch.Tensor, got {type(images).__name__}")
     want = f"(N, {channels if channels else 'C'}, {size or 'H'}, {size or 'W'})"
@@ -66,7 +70,7 @@ def check_image_batch(images, channels: int | None = None, size: int | None = No
             hint = " They look like 0..255 pixels: divide by 127.5 and subtract 1." if high > 2 else ""
             raise ImageShapeError(f"{name} should be in [-1, 1], got values from {low:.3g} to "
                                   f"{high:.3g}.{hint}")
-        if low >= 0.0 and high > 0.5:
+        if guess_zero_one and low >= 0.0 and high > 0.5:
             raise ImageShapeError(f"{name} should be in [-1, 1], but all values are in [{low:.3g}, "
                                   f"{high:.3g}]: they look like [0, 1] images. Apply "
                                   f"Normalize((0.5,), (0.5,)) or x * 2 - 1 first.")

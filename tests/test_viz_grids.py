@@ -4,7 +4,7 @@ import torch
 from PIL import Image
 
 from gan_utils.data.pixels import ImageShapeError
-from gan_utils.viz import image_grid, show_grid
+from gan_utils.viz import image_grid, save_grid, show_grid
 
 matplotlib.use("Agg")
 
@@ -25,3 +25,8 @@ def test_show_grid_saves_a_png(tmp_path):
 def test_show_grid_rejects_zero_one_images():
     with pytest.raises(ImageShapeError, match=r"\[0, 1\] images"):
         show_grid(torch.rand(4, 1, 28, 28))
+
+
+def test_save_grid_writes_a_png_and_returns_its_path(tmp_path):
+    path = save_grid(torch.zeros(3, 1, 28, 28), tmp_path / "a" / "b.png", nrow=3)
+    assert path.exists() and Image.open(path).size == (3 * 30 + 2, 30 + 2)

@@ -1,0 +1,105 @@
+"""DCGAN: transposed convolutions up, strided convolutions down, BatchNorm and LeakyReLU.
+
+Two configurations: 28x28 digits (the CPU default) and the original 64x64 one (faces), chosen
+with ``image_size``. ``weights_init`` applies the DCGAN paper's initialization.
+"""
+import torch
+from torch import nn
+
+from .inputs import check_latent, check_model_input
+
+IMAGE_SIZES = (28, 64)
+
+
+def _check_size(image_size: int) -> None:
+    if image_size not in IMAGE_SIZES:
+        raise ValueError(f"image_size must be 28 (MNIST digits) or 64 (the original DCGAN), "
+                         f"got {image_size!r}; resize your images to one of these.")
+
+
+def _up(in_channels: int, out_channels: int, kernel: int, stride: int, padding: int) -> list[nn.Module]:
+    """Transposed conv -> BatchNorm -> ReLU: one generator block."""
+    return [nn.ConvTranspose2d(in_channels, out_channels, kernel, stride, padding, bias=False),
+            nn.BatchNorm2d(out_channels), nn.ReLU(True)]
+
+
+def _down(in_channels: int, out_channels: int, batch_norm: bool = True) -> list[nn.Module]:
+    """Strided conv (halves height and width) -> BatchNorm -> LeakyReLU(0.2): one discriminator block."""
+    layers = [nn.Conv2d(in_channels, out_channels, 4, 2, 1, bias=False)]
+    if batch_norm:
+        layers.append(nn.BatchNorm2d(out_channels))
+    layers.append(nn.LeakyReLU(0.2, inplace=True))
+    return layers
+
+
+class DCGANGenerator(nn.Module):
+    """z (N, latent_dim) -> images (N, channels, image_size, image_size) in [-1, 1]."""
+
+    def __init__(self, latent_dim: int = 100, image_size: int = 28, channels: int = 1,
+                 ngf: int | None = None):
+        super().__init__()
+        _check_size(image_size)
+        ngf = ngf or (32 if image_size == 28 else 64)
+        self.config = dict(latent_dim=latent_dim, image_size=image_size, channels=channels, ngf=ngf)
+        self.latent_dim = latent_dim
+        if image_size == 28:
+            self.net = nn.Sequential(
+                *_up(latent_dim, ngf * 4, 7, 1, 0),        # (N, 128, 7, 7)
+                *_up(ngf * 4, ngf * 2, 4, 2, 1),           # (N, 64, 14, 14)
+                nn.ConvTranspose2d(ngf * 2, channels, 4, 2, 1, bias=False),  # (N, 1, 28, 28)
+                nn.Tanh(),
+            )
+        else:  # the original DCGAN: 5 transposed-conv blocks from 1x1 to 64x64
+            self.net = nn.Sequential(
+                *_up(latent_dim, ngf * 8, 4, 1, 0),        # (N, 512, 4, 4)
+                *_up(ngf * 8, ngf * 4, 4, 2, 1),           # (N, 256, 8, 8)
+                *_up(ngf * 4, ngf * 2, 4, 2, 1),           # (N, 128, 16, 16)
+                *_up(ngf * 2, ngf, 4, 2, 1),               # (N, 64, 32, 32)
+                nn.ConvTranspose2d(ngf, channels, 4, 2, 1, bias=False),      # (N, 3, 64, 64)
+                nn.Tanh(),
+            )
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        check_latent(z, self.latent_dim)
+        return self.net(z.view(len(z), self.latent_dim, 1, 1))  # z as a 1x1 image with latent_dim channels
+
+
+class DCGANDiscriminator(nn.Module):
+    """images (N, channels, image_size, image_size) in [-1, 1] -> one logit per image (N, 1)."""
+
+    def __init__(self, image_size: int = 28, channels: int = 1, ndf: int | None = None):
+        super().__init__()
+        _check_size(image_size)
+        ndf = ndf or (32 if image_size == 28 else 64)
+        self.config = dict(image_size=image_size, channels=channels, ndf=ndf)
+        self.image_size, self.channels = image_size, channels
+        if image_size == 28:
+            self.net = nn.Sequential(
+                *_down(channels, ndf, batch_norm=False),   # (N, 32, 14, 14)  no BatchNorm on the input layer
+                *_down(ndf, ndf * 2),                      # (N, 64, 7, 7)
+                nn.Conv2d(ndf * 2, 1, 7, 1, 0, bias=False),  # (N, 1, 1, 1)
+                nn.Flatten(),                              # (N, 1) logit
+            )
+        else:
+            self.net = nn.Sequential(
+                *_down(channels, ndf, batch_norm=False),   # (N, 64, 32, 32)
+                *_down(ndf, ndf * 2),                      # (N, 128, 16, 16)
+                *_down(ndf * 2, ndf * 4),                  # (N, 256, 8, 8)
+                *_down(ndf * 4, ndf * 8),                  # (N, 512, 4, 4)
+                nn.Conv2d(ndf * 8, 1, 4, 1, 0, bias=False),  # (N, 1, 1, 1)
+                nn.Flatten(),                              # (N, 1) logit
+            )
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        check_model_input(images, self.channels, self.image_size)
+        return self.net(images)
+
+
+def weights_init(module: nn.Module) -> None:
+    """DCGAN initialization, used as ``G.apply(weights_init)``: conv weights ~ N(0, 0.02),
+    BatchNorm scales ~ N(1, 0.02) and shifts 0."""
+    if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
+        nn.init.normal_(module.weight, 0.0, 0.02)
+    elif isinstance(module, nn.BatchNorm2d):
+        nn.init.normal_(module.weight, 1.0, 0.02)
+        nn.init.zeros_(module.bias)

@@ -1,0 +1,93 @@
+"""Save and restore a training run (models, optimizers, counters, history, random state)."""
+import os
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from ..models import MODEL_CLASSES, build_model
+
+FORMAT = "gan-course-checkpoint/1"
+
+
+class CheckpointError(RuntimeError):
+    """A checkpoint that is missing, damaged, or saved from a different model."""
+
+
+def describe_model(model: nn.Module) -> dict:
+    """What rebuilds a model: its class name, its constructor arguments and its weights."""
+    return {"class": type(model).__name__, "config": dict(getattr(model, "config", {})),
+            "state": model.state_dict()}
+
+
+def save_checkpoint(path: str | Path, **parts) -> Path:
+    """Write ``parts`` (models become class + config + weights) to ``path`` atomically.
+
+    The file is written next to its final name and then renamed, so an interruption while
+    saving never leaves a half-written checkpoint in place of a good one.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {"format": FORMAT}
+    for name, value in parts.items():
+        if isinstance(value, nn.Module):
+            value = describe_model(value)
+        elif isinstance(value, torch.optim.Optimizer):
+            value = value.state_dict()
+        payload[name] = value
+    temporary = path.with_name(path.name + ".partial")
+    torch.save(payload, temporary)
+    os.replace(temporary, path)
+    return path
+
+
+def read_checkpoint(path: str | Path) -> dict:
+    """Load a checkpoint file into a dict, with a clear error if it is missing or damaged."""
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"no checkpoint at {path}: train first, or check the file name.")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as err:
+        raise CheckpointError(f"{path} is not a readable checkpoint (it may be damaged or "
+                              f"incomplete: {type(err).__name__}). Delete it and train again, or "
+                              f"restore a good copy.") from None
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise CheckpointError(f"{path} is not a checkpoint written by gan_utils "
+                              f"(expected format {FORMAT!r}).")
+    return payload
+
+
+def restore_model(model: nn.Module, stored: dict, name: str, path: str | Path = "checkpoint") -> None:
+    """Load stored weights into ``model``, refusing a different architecture with both described."""
+    mine = {"class": type(model).__name__, "config": dict(getattr(model, "config", {}))}
+    theirs = {"class": stored.get("class"), "config": stored.get("config")}
+    if mine != theirs:
+        raise CheckpointError(
+            f"{path} holds a different {name}: it was saved from {_show(theirs)}, but yours is "
+            f"{_show(mine)}. Build {name} with the saved arguments, or use load_model() to "
+            f"rebuild it from the checkpoint.")
+    try:
+        model.load_state_dict(stored["state"])
+    except RuntimeError as err:
+        first = str(err).splitlines()[1].strip() if len(str(err).splitlines()) > 1 else str(err)
+        raise CheckpointError(f"the weights of {name} in {path} do not fit your model ({first}).") from None
+
+
+def load_model(path: str | Path, name: str = "G", device: str | torch.device = "cpu") -> nn.Module:
+    """Rebuild a saved model (by default the generator) from a checkpoint, in eval mode."""
+    payload = read_checkpoint(path)
+    if name not in payload:
+        raise CheckpointError(f"{path} has no model called {name!r}; it holds "
+                              f"{', '.join(k for k in payload if k != 'format')}.")
+    stored = payload[name]
+    if stored.get("class") not in MODEL_CLASSES:
+        raise CheckpointError(f"{path}: unknown model class {stored.get('class')!r} for {name}.")
+    model = build_model(stored["class"], stored["config"])
+    restore_model(model, stored, name, path)
+    return model.to(device).eval()
+
+
+def _show(description: dict) -> str:
+    arguments = ", ".join(f"{k}={v!r}" for k, v in (description["config"] or {}).items())
+    return f"{description['class']}({arguments})"

@@ -1,0 +1,162 @@
+"""The training loop of lessons 03 on: D step, G step, records, snapshots, checkpoints."""
+import time
+from pathlib import Path
+
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+from .checkpoint import read_checkpoint, restore_model, save_checkpoint
+from .history import History
+from .interrupt import finish_step_on_interrupt
+from .steps import discriminator_step, generator_step
+
+
+class GANTrainer:
+    """Train a generator ``G`` against a discriminator ``D`` on ``batches``.
+
+    ``batches`` is anything that yields image batches (N, C, H, W) in [-1, 1], or (images, labels)
+    pairs: ``InMemoryBatches`` or a ``DataLoader``. Call ``fit(num_epochs)`` as often as you like;
+    it continues where the last call stopped. D returns logits; the loss is ``BCEWithLogitsLoss``.
+    """
+
+    def __init__(self, G: nn.Module, D: nn.Module, batches, lr: float = 2e-4,
+                 betas: tuple[float, float] = (0.5, 0.999), num_fixed: int = 64, seed: int = 0,
+                 device: str | torch.device | None = None, checkpoint_path: str | Path | None = None,
+                 real_label: float = 1.0):
+        if not hasattr(G, "latent_dim"):
+            raise TypeError("G needs a latent_dim attribute (the size of z); the course's "
+                            "generators have one.")
+        self.device = torch.device(device) if device is not None else next(G.parameters()).device
+        self.G, self.D = G.to(self.device), D.to(self.device)
+        self.batches = batches
+        self.opt_G = torch.optim.Adam(G.parameters(), lr=lr, betas=betas)
+        self.opt_D = torch.optim.Adam(D.parameters(), lr=lr, betas=betas)
+        self.criterion = nn.BCEWithLogitsLoss()
+        self.real_label = real_label
+        self.rng = torch.Generator().manual_seed(seed)  # the noise z; seeded so a run repeats
+        self.fixed_noise = self.noise(num_fixed)          # the same z at every snapshot
+        self.checkpoint_path = Path(checkpoint_path) if checkpoint_path else None
+        self.history = History()
+        self.epoch = 0  # completed epochs
+        self.step = 0   # completed steps
+
+    def noise(self, n: int) -> torch.Tensor:
+        """A batch of latent vectors z ~ N(0, I), shaped (n, latent_dim), from the trainer's own RNG."""
+        return torch.randn(n, self.G.latent_dim, generator=self.rng).to(self.device)
+
+    def train_step(self, x_real: torch.Tensor) -> dict[str, float]:
+        """One D update then one G update on a batch of real images; returns the step's figures."""
+        x_real = x_real.to(self.device)
+        x_fake = self.G(self.noise(len(x_real)))                           # (N, C, H, W), graph kept
+        figures = discriminator_step(self.D, self.opt_D, self.criterion, x_real, x_fake.detach(),
+                                     real_label=self.real_label)
+        figures |= generator_step(self.D, self.opt_G, self.criterion, x_fake)
+        return figures
+
+    @torch.no_grad()
+    def sample(self, z: torch.Tensor | None = None, n: int = 64) -> torch.Tensor:
+        """Images from G in eval mode (BatchNorm uses its running statistics), on the CPU."""
+        was_training = self.G.training
+        self.G.eval()
+        images = self.G(self.noise(n) if z is None else z.to(self.device)).cpu()
+        self.G.train(was_training)
+        return images
+
+    def fit(self, num_epochs: int, progress: bool = True, live=None, live_every: float = 2.0) -> History:
+        """Train for ``num_epochs`` more epochs and return the history.
+
+        Interrupting (Kernel -> Interrupt, or Ctrl-C) stops after the current step and keeps
+        everything trained so far; ``fit`` again continues. With ``checkpoint_path`` set, a
+        checkpoint is written after every epoch and on an interrupt. ``live`` is an object with an
+        ``update(history)`` method (such as ``gan_utils.viz.LiveView()``), called every
+        ``live_every`` seconds.
+        """
+        if not isinstance(num_epochs, int) or num_epochs < 1:
+            raise ValueError(f"num_epochs must be a positive whole number, got {num_epochs!r}")
+        if not self.history.snapshots:
+            self.history.add_snapshot(self.step, self.sample(self.fixed_noise))
+        steps_per_epoch = _length(self.batches)
+        total = steps_per_epoch * num_epochs if steps_per_epoch else None
+        last_epoch = self.epoch + num_epochs
+        bar = tqdm(total=total, desc="training", unit="step", disable=not progress)
+        last_live = time.perf_counter()
+        interrupted = False
+        self.G.train(), self.D.train()
+        with finish_step_on_interrupt() as stop:
+            try:
+                while self.epoch < last_epoch and not interrupted:
+                    bar.set_description(f"epoch {self.epoch + 1}/{last_epoch}")
+                    for batch in self.batches:
+                        x_real = batch[0] if isinstance(batch, (tuple, list)) else batch
+                        figures = self.train_step(x_real)
+                        self.step += 1
+                        self.history.record(self.step, self.epoch + 1, figures)
+                        bar.update()
+                        if self.step % 10 == 0:
+                            bar.set_postfix(loss_D=f"{figures['loss_D']:.3f}",
+                                            loss_G=f"{figures['loss_G']:.3f}",
+                                            D_x=f"{figures['D_x']:.2f}", D_G_z=f"{figures['D_G_z1']:.2f}")
+                        if live is not None and time.perf_counter() - last_live > live_every:
+                            live.update(self.history)
+                            last_live = time.perf_counter()
+                        if stop.requested:
+                            interrupted = True
+                            break
+                    self.epoch += 1
+                    self.history.add_snapshot(self.step, self.sample(self.fixed_noise))
+                    if self.checkpoint_path and not interrupted:
+                        self.save_checkpoint(self.checkpoint_path)
+            except KeyboardInterrupt:  # a second interrupt: the current step may be half done
+                interrupted = True
+        bar.close()
+        if live is not None:
+            live.update(self.history)
+        if interrupted:
+            self._report_interrupt()
+        return self.history
+
+    def _report_interrupt(self) -> None:
+        saved = ""
+        if self.checkpoint_path:
+            self.save_checkpoint(self.checkpoint_path)
+            saved = f" and saved to {self.checkpoint_path}"
+        print(f"Training interrupted after step {self.step} (epoch {self.epoch}). The models and "
+              f"the history are kept{saved}; call fit() again to continue.")
+
+    def state_dict(self) -> dict:
+        """Everything a resumed run needs, as plain tensors and lists."""
+        generator = getattr(self.batches, "generator", None)
+        return {"G": self.G, "D": self.D, "opt_G": self.opt_G, "opt_D": self.opt_D,
+                "epoch": self.epoch, "step": self.step, "history": self.history.state_dict(),
+                "fixed_noise": self.fixed_noise.cpu(),
+                "rng": {"trainer": self.rng.get_state(), "torch": torch.get_rng_state(),
+                        "batches": generator.get_state() if generator is not None else None}}
+
+    def save_checkpoint(self, path: str | Path) -> Path:
+        """Write the whole run to ``path`` (see ``load_checkpoint`` to resume it)."""
+        return save_checkpoint(path, **self.state_dict())
+
+    def load_checkpoint(self, path: str | Path) -> "GANTrainer":
+        """Restore a run saved by ``save_checkpoint`` into this trainer's (same-shaped) models."""
+        payload = read_checkpoint(path)
+        restore_model(self.G, payload["G"], "G", path)
+        restore_model(self.D, payload["D"], "D", path)
+        self.opt_G.load_state_dict(payload["opt_G"])
+        self.opt_D.load_state_dict(payload["opt_D"])
+        self.epoch, self.step = payload["epoch"], payload["step"]
+        self.history = History.from_state_dict(payload["history"])
+        self.fixed_noise = payload["fixed_noise"].to(self.device)
+        self.rng.set_state(payload["rng"]["trainer"])
+        torch.set_rng_state(payload["rng"]["torch"])
+        generator = getattr(self.batches, "generator", None)
+        if generator is not None and payload["rng"]["batches"] is not None:
+            generator.set_state(payload["rng"]["batches"])
+        return self
+
+
+def _length(batches) -> int | None:
+    try:
+        return len(batches)
+    except TypeError:
+        return None

@@ -1,0 +1,205 @@
+import os
+import signal
+
+import pytest
+import torch
+from torch import nn
+
+from gan_utils.data import ImageShapeError, InMemoryBatches
+from gan_utils.models import DCGANDiscriminator, DCGANGenerator, MLPDiscriminator, MLPGenerator
+from gan_utils.train import (CheckpointError, GANTrainer, History, discriminator_step,
+                             generator_step, load_model, read_checkpoint, save_checkpoint)
+
+
+def small_pair(seed=0):
+    torch.manual_seed(seed)
+    return MLPGenerator(latent_dim=8, hidden_dim=16), MLPDiscriminator(hidden_dim=16)
+
+
+def digits(n=96, seed=0):
+    return torch.rand(n, 1, 28, 28, generator=torch.Generator().manual_seed(seed)) * 2 - 1
+
+
+def parameters(model):
+    return [p.detach().clone() for p in model.parameters()]
+
+
+def same(a, b):
+    return all(torch.equal(x, y) for x, y in zip(a, b))
+
+
+def test_discriminator_step_changes_only_D_and_reports_probabilities():
+    G, D = small_pair()
+    opt_D = torch.optim.Adam(D.parameters(), lr=1e-3)
+    g_before, d_before = parameters(G), parameters(D)
+    figures = discriminator_step(D, opt_D, nn.BCEWithLogitsLoss(), digits(8), G(torch.randn(8, 8)).detach())
+    assert same(parameters(G), g_before) and not same(parameters(D), d_before)
+    assert set(figures) == {"loss_D", "D_x", "D_G_z1"}
+    assert 0 < figures["D_x"] < 1 and 0 < figures["D_G_z1"] < 1 and figures["loss_D"] > 0
+
+
+def test_discriminator_loss_averages_the_real_and_fake_halves():
+    D = MLPDiscriminator(hidden_dim=4)
+    nn.init.zeros_(D.net[-1].weight), nn.init.zeros_(D.net[-1].bias)  # D says 0.5 to everything
+    figures = discriminator_step(D, torch.optim.SGD(D.parameters(), lr=0.0), nn.BCEWithLogitsLoss(),
+                                 digits(4), digits(4, seed=1))
+    assert figures["loss_D"] == pytest.approx(torch.log(torch.tensor(2.0)).item(), abs=1e-6)
+
+
+def test_generator_step_changes_only_G_and_uses_real_labels():
+    G, D = small_pair()
+    opt_G = torch.optim.Adam(G.parameters(), lr=1e-3)
+    g_before, d_before = parameters(G), parameters(D)
+    x_fake = G(torch.randn(8, 8))
+    logits = D(x_fake).detach()
+    figures = generator_step(D, opt_G, nn.BCEWithLogitsLoss(), x_fake)
+    assert not same(parameters(G), g_before) and same(parameters(D), d_before)
+    expected = nn.functional.binary_cross_entropy_with_logits(logits, torch.ones_like(logits))
+    assert figures["loss_G"] == pytest.approx(expected.item(), rel=1e-5)
+
+
+def test_history_records_and_round_trips():
+    history = History()
+    history.record(1, 1, {"loss_D": 0.7, "loss_G": 0.8, "D_x": 0.5, "D_G_z1": 0.4, "D_G_z2": 0.45})
+    history.record(2, 1, {"loss_D": 0.5, "loss_G": 1.0, "D_x": 0.6, "D_G_z1": 0.3, "D_G_z2": 0.35})
+    history.add_snapshot(2, torch.zeros(4, 1, 28, 28))
+    assert len(history) == 2 and history.mean("loss_D") == pytest.approx(0.6)
+    assert history.mean("loss_G", last=1) == 1.0 and history.last()["D_x"] == 0.6
+    again = History.from_state_dict(history.state_dict())
+    assert again.loss_G == history.loss_G and torch.equal(again.snapshots[0][1], history.snapshots[0][1])
+    with pytest.raises(ValueError, match="no steps"):
+        History().mean("loss_D")
+
+
+def test_fit_records_every_step_and_a_snapshot_per_epoch():
+    G, D = small_pair()
+    trainer = GANTrainer(G, D, InMemoryBatches(digits(), batch_size=32, seed=0), num_fixed=9)
+    history = trainer.fit(2, progress=False)
+    assert len(history) == 6 and history.step == list(range(1, 7)) and history.epoch == [1] * 3 + [2] * 3
+    assert [step for step, _ in history.snapshots] == [0, 3, 6]
+    assert history.snapshots[-1][1].shape == (9, 1, 28, 28)
+    trainer.fit(1, progress=False)
+    assert trainer.epoch == 3 and trainer.step == 9 and len(history.snapshots) == 4
+
+
+def test_fit_takes_a_dataloader_of_image_label_pairs():
+    G, D = small_pair()
+    dataset = torch.utils.data.TensorDataset(digits(64), torch.zeros(64, dtype=torch.long))
+    trainer = GANTrainer(G, D, torch.utils.data.DataLoader(dataset, batch_size=32))
+    assert len(trainer.fit(1, progress=False)) == 2
+
+
+def test_fit_refuses_a_bad_epoch_count_and_zero_one_images():
+    G, D = small_pair()
+    zero_one = torch.utils.data.DataLoader(digits() * 0.5 + 0.5, batch_size=32)  # forgot Normalize
+    trainer = GANTrainer(G, D, zero_one)
+    with pytest.raises(ValueError, match="positive whole number"):
+        trainer.fit(0)
+    with pytest.raises(ImageShapeError, match=r"\[0, 1\] images"):
+        trainer.fit(1, progress=False)
+
+
+def run(epochs_then_resume, tmp_path):
+    """Train 2 epochs straight ([2]) or 1, checkpoint, fresh objects, resume 1 ([1, 1])."""
+    G, D = small_pair()
+    trainer = GANTrainer(G, D, InMemoryBatches(digits(), batch_size=32, seed=0), seed=0)
+    trainer.fit(epochs_then_resume[0], progress=False)
+    if len(epochs_then_resume) == 1:
+        return trainer
+    trainer.save_checkpoint(tmp_path / "run.pt")
+    G2, D2 = small_pair(seed=123)  # different starting weights: the checkpoint must overwrite them
+    resumed = GANTrainer(G2, D2, InMemoryBatches(digits(), batch_size=32, seed=0), seed=99)
+    resumed.load_checkpoint(tmp_path / "run.pt")
+    resumed.fit(epochs_then_resume[1], progress=False)
+    return resumed
+
+
+def test_resumed_training_equals_uninterrupted_training(tmp_path):
+    straight, resumed = run([2], tmp_path), run([1, 1], tmp_path)
+    assert same(parameters(straight.G), parameters(resumed.G))
+    assert same(parameters(straight.D), parameters(resumed.D))
+    assert straight.history.loss_D == resumed.history.loss_D and resumed.step == 6
+
+
+def test_checkpoint_is_written_every_epoch(tmp_path):
+    G, D = small_pair()
+    trainer = GANTrainer(G, D, InMemoryBatches(digits(), batch_size=32, seed=0),
+                         checkpoint_path=tmp_path / "auto.pt")
+    trainer.fit(2, progress=False)
+    assert read_checkpoint(tmp_path / "auto.pt")["epoch"] == 2
+    assert not list(tmp_path.glob("*.partial"))
+
+
+class InterruptingBatches:
+    """Yields batches and sends this process a SIGINT (Kernel -> Interrupt) during batch ``at``."""
+
+    def __init__(self, images, at, raise_instead=False):
+        self.images, self.at, self.raise_instead = images, at, raise_instead
+
+    def __len__(self):
+        return len(self.images) // 16
+
+    def __iter__(self):
+        for i in range(len(self)):
+            if i == self.at:
+                if self.raise_instead:
+                    raise KeyboardInterrupt
+                os.kill(os.getpid(), signal.SIGINT)
+            yield self.images[i * 16:(i + 1) * 16]
+
+
+def test_an_interrupt_stops_after_the_current_step_and_keeps_everything(tmp_path, capsys):
+    G, D = small_pair()
+    trainer = GANTrainer(G, D, InterruptingBatches(digits(), at=2), checkpoint_path=tmp_path / "c.pt")
+    history = trainer.fit(5, progress=False)
+    assert len(history) == 3 and trainer.step == 3  # the step during which it came finished
+    assert "interrupted after step 3" in capsys.readouterr().out
+    assert read_checkpoint(tmp_path / "c.pt")["step"] == 3
+    trainer.batches = InMemoryBatches(digits(), batch_size=16, seed=0)
+    trainer.fit(1, progress=False)  # and it continues
+    assert trainer.step == 9
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_keyboard_interrupt_raised_inside_the_loop_is_caught_too():
+    G, D = small_pair()
+    trainer = GANTrainer(G, D, InterruptingBatches(digits(), at=1, raise_instead=True))
+    assert len(trainer.fit(3, progress=False)) == 1
+
+
+def test_missing_damaged_and_foreign_checkpoints_get_clear_errors(tmp_path):
+    G, D = small_pair()
+    trainer = GANTrainer(G, D, InMemoryBatches(digits(), batch_size=32, seed=0))
+    with pytest.raises(CheckpointError, match="no checkpoint at"):
+        trainer.load_checkpoint(tmp_path / "missing.pt")
+    damaged = tmp_path / "damaged.pt"
+    damaged.write_bytes(b"not a checkpoint at all")
+    with pytest.raises(CheckpointError, match="damaged"):
+        trainer.load_checkpoint(damaged)
+    torch.save({"weights": torch.zeros(2)}, tmp_path / "foreign.pt")
+    with pytest.raises(CheckpointError, match="not a checkpoint written by gan_utils"):
+        read_checkpoint(tmp_path / "foreign.pt")
+
+
+def test_a_checkpoint_from_another_architecture_is_refused_with_both_described(tmp_path):
+    G, D = small_pair()
+    GANTrainer(G, D, InMemoryBatches(digits(), batch_size=32)).save_checkpoint(tmp_path / "mlp.pt")
+    other = GANTrainer(MLPGenerator(latent_dim=8, hidden_dim=32), MLPDiscriminator(hidden_dim=16),
+                       InMemoryBatches(digits(), batch_size=32))
+    with pytest.raises(CheckpointError, match=r"hidden_dim=16.*hidden_dim=32"):
+        other.load_checkpoint(tmp_path / "mlp.pt")
+    dcgan = GANTrainer(DCGANGenerator(latent_dim=8, ngf=4), DCGANDiscriminator(ndf=4),
+                       InMemoryBatches(digits(), batch_size=32))
+    with pytest.raises(CheckpointError, match="MLPGenerator.*DCGANGenerator"):
+        dcgan.load_checkpoint(tmp_path / "mlp.pt")
+
+
+def test_load_model_rebuilds_the_generator_in_eval_mode(tmp_path):
+    G = DCGANGenerator(latent_dim=8, ngf=4)
+    save_checkpoint(tmp_path / "g.pt", G=G)
+    restored = load_model(tmp_path / "g.pt")
+    z = torch.randn(3, 8)
+    assert not restored.training
+    assert torch.equal(restored(z), G.eval()(z))
+    with pytest.raises(CheckpointError, match="no model called 'D'"):
+        load_model(tmp_path / "g.pt", name="D")
