@@ -54,6 +54,7 @@ def test_generator_step_changes_only_G_and_uses_real_labels():
     logits = D(x_fake).detach()
     figures = generator_step(D, opt_G, nn.BCEWithLogitsLoss(), x_fake)
     assert not same(parameters(G), g_before) and same(parameters(D), d_before)
+    assert all(p.grad is None and p.requires_grad for p in D.parameters())  # frozen, then unfrozen
     expected = nn.functional.binary_cross_entropy_with_logits(logits, torch.ones_like(logits))
     assert figures["loss_G"] == pytest.approx(expected.item(), rel=1e-5)
 

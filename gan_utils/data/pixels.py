@@ -65,7 +65,7 @@ def check_image_batch(images, channels: int | None = None, size: int | None = No
         raise ImageShapeError(f"{name} should be floats, got dtype {images.dtype}; "
                               f"use pixels_to_images() or the mnist_transform().")
     if value_range == "[-1, 1]" and images.numel():
-        low, high = images.min().item(), images.max().item()
+        low, high = (value.item() for value in torch.aminmax(images.detach()))
         if low < -1.001 or high > 1.001:
             hint = " They look like 0..255 pixels: divide by 127.5 and subtract 1." if high > 2 else ""
             raise ImageShapeError(f"{name} should be in [-1, 1], got values from {low:.3g} to "

@@ -6,10 +6,11 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
+from ..data.pixels import check_image_batch
 from .checkpoint import read_checkpoint, restore_model, save_checkpoint
 from .history import History
 from .interrupt import finish_step_on_interrupt
-from .steps import discriminator_step, generator_step
+from .steps import discriminator_step, generator_step, has_batch_norm
 
 
 class GANTrainer:
@@ -30,10 +31,12 @@ class GANTrainer:
         self.device = torch.device(device) if device is not None else next(G.parameters()).device
         self.G, self.D = G.to(self.device), D.to(self.device)
         self.batches = batches
-        self.opt_G = torch.optim.Adam(G.parameters(), lr=lr, betas=betas)
-        self.opt_D = torch.optim.Adam(D.parameters(), lr=lr, betas=betas)
+        fused = {"fused": True} if self.device.type in ("cpu", "cuda") else {}  # one kernel per step
+        self.opt_G = torch.optim.Adam(G.parameters(), lr=lr, betas=betas, **fused)
+        self.opt_D = torch.optim.Adam(D.parameters(), lr=lr, betas=betas, **fused)
         self.criterion = nn.BCEWithLogitsLoss()
         self.real_label = real_label
+        self._joint_D_step = not has_batch_norm(D)
         self.rng = torch.Generator().manual_seed(seed)  # the noise z; seeded so a run repeats
         self.fixed_noise = self.noise(num_fixed)          # the same z at every snapshot
         self.checkpoint_path = Path(checkpoint_path) if checkpoint_path else None
@@ -50,7 +53,7 @@ class GANTrainer:
         x_real = x_real.to(self.device)
         x_fake = self.G(self.noise(len(x_real)))                           # (N, C, H, W), graph kept
         figures = discriminator_step(self.D, self.opt_D, self.criterion, x_real, x_fake.detach(),
-                                     real_label=self.real_label)
+                                     real_label=self.real_label, joint=self._joint_D_step)
         figures |= generator_step(self.D, self.opt_G, self.criterion, x_fake)
         return figures
 
@@ -81,7 +84,7 @@ class GANTrainer:
         last_epoch = self.epoch + num_epochs
         bar = tqdm(total=total, desc="training", unit="step", disable=not progress)
         last_live = time.perf_counter()
-        interrupted = False
+        interrupted = checked = False
         self.G.train(), self.D.train()
         with finish_step_on_interrupt() as stop:
             try:
@@ -89,6 +92,9 @@ class GANTrainer:
                     bar.set_description(f"epoch {self.epoch + 1}/{last_epoch}")
                     for batch in self.batches:
                         x_real = batch[0] if isinstance(batch, (tuple, list)) else batch
+                        if not checked:  # once per fit: the data, before D mixes it with fakes
+                            check_image_batch(x_real, name="the real images from your batches")
+                            checked = True
                         figures = self.train_step(x_real)
                         self.step += 1
                         self.history.record(self.step, self.epoch + 1, figures)
