@@ -2,7 +2,8 @@
 from . import checks, data, models, settings, train, viz
 from .data import InMemoryBatches, load_image_folder, load_mnist
 from .lesson import start_lesson
-from .settings import get_device, is_fast, scaled, seed_everything
+from .settings import get_device, is_fast, output_dir, scaled, seed_everything
 
 __all__ = ["checks", "data", "models", "settings", "train", "viz", "InMemoryBatches", "load_image_folder",
-           "load_mnist", "start_lesson", "get_device", "is_fast", "scaled", "seed_everything"]
+           "load_mnist", "start_lesson", "get_device", "is_fast", "output_dir", "scaled",
+           "seed_everything"]

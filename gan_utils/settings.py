@@ -1,11 +1,13 @@
 """Fast/full mode, the compute device and seeding: the few knobs every lesson shares."""
 import os
 import random
+from pathlib import Path
 
 import numpy as np
 import torch
 
 FAST_ENV_VAR = "GAN_COURSE_FAST"
+OUTPUTS_ENV_VAR = "GAN_COURSE_OUTPUTS"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
 
@@ -62,3 +64,13 @@ def seed_everything(seed: int = 0) -> int:
     np.random.seed(seed)
     torch.manual_seed(seed)
     return seed
+
+
+def output_dir(*parts: str) -> Path:
+    """A folder for what lessons write (``outputs/<parts>`` at the repository root, git-ignored;
+    ``$GAN_COURSE_OUTPUTS`` overrides the root). Created if missing."""
+    override = os.environ.get(OUTPUTS_ENV_VAR)
+    root = Path(override) if override else Path(__file__).resolve().parents[1] / "outputs"
+    folder = root.joinpath(*parts)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

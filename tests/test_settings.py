@@ -44,3 +44,19 @@ def test_seeding_repeats_every_generator():
     assert draw() == first
     with pytest.raises(ValueError, match="non-negative integer"):
         settings.seed_everything(-1)
+
+
+def test_output_dir_is_created_under_the_override(tmp_path, monkeypatch):
+    from gan_utils.settings import output_dir
+    monkeypatch.setenv("GAN_COURSE_OUTPUTS", str(tmp_path / "outs"))
+    folder = output_dir("03_mlp_gan")
+    assert folder == tmp_path / "outs" / "03_mlp_gan" and folder.is_dir()
+
+
+def test_output_dir_defaults_to_outputs_at_the_repository_root(monkeypatch):
+    from pathlib import Path
+
+    import gan_utils
+    from gan_utils.settings import output_dir
+    monkeypatch.delenv("GAN_COURSE_OUTPUTS", raising=False)
+    assert output_dir() == Path(gan_utils.__file__).resolve().parents[1] / "outputs"

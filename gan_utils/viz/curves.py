@@ -46,17 +46,17 @@ def plot_losses(history, ax=None, smooth: int | None = None):
 
 
 def plot_d_outputs(history, ax=None, smooth: int | None = None):
-    """D(x) and D(G(z)) per step, smoothed, with the healthy band around 0.5 marked."""
+    """D(x) and D(G(z)) per step, smoothed, with the healthy band (0.2 to 0.8) marked."""
     _require_steps(history)
     ax = ax or plt.subplots(figsize=(7, 3.5))[1]
     window = _window(history, smooth)
-    ax.axhspan(0.3, 0.7, color="tab:green", alpha=0.08)
+    ax.axhspan(0.2, 0.8, color="tab:green", alpha=0.08)
     ax.plot(history.step, moving_average(history.D_x, window), color="tab:blue", lw=2,
             label="D(x): real judged real")
     ax.plot(history.step, moving_average(history.D_G_z1, window), color="tab:red", lw=2,
             label="D(G(z)): fake judged real")
     ax.axhline(0.5, color="gray", ls="--", lw=1)
-    ax.text(0.99, 0.02, "green band: healthy, both drift toward 0.5\n"
+    ax.text(0.99, 0.02, "green band: healthy, D unsure; both curves steady or drifting toward 0.5\n"
             "D(x) near 1 and D(G(z)) near 0 for long: D overpowers G\n"
             "D(G(z)) high but samples all alike: mode collapse (lesson 07)",
             transform=ax.transAxes, ha="right", va="bottom", fontsize=7.5,
