@@ -3,7 +3,7 @@
 Trains the MLP GAN for the same number of epochs with and without ``viz.LiveView`` (which
 renders the curves and the latest grid every ``--every`` seconds) and prints the overhead.
 
-    .venv/bin/python benchmarks/live_view.py              # 30 epochs each, a redraw every 5 s
+    .venv/bin/python benchmarks/live_view.py              # 100 epochs each, a redraw every 5 s
 """
 import argparse
 import copy
@@ -28,7 +28,7 @@ def seconds(G, D, images, epochs: int, live=None, every: float = 5.0) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--epochs", type=int, default=100)
     parser.add_argument("--every", type=float, default=5.0, help="seconds between redraws (default 5)")
     args = parser.parse_args()
     images = load_mnist(verbose=False).images
