@@ -122,13 +122,30 @@ def test_resumed_training_equals_uninterrupted_training(tmp_path):
     assert straight.history.loss_D == resumed.history.loss_D and resumed.step == 6
 
 
-def test_checkpoint_is_written_every_epoch(tmp_path):
+def test_checkpoints_are_written_during_and_at_the_end_of_a_fit(tmp_path, monkeypatch):
     G, D = small_pair()
     trainer = GANTrainer(G, D, InMemoryBatches(digits(), batch_size=32, seed=0),
-                         checkpoint_path=tmp_path / "auto.pt")
+                         checkpoint_path=tmp_path / "auto.pt", checkpoint_every=3600)
+    saved_at = []
+    monkeypatch.setattr(trainer, "save_checkpoint", lambda path: saved_at.append(trainer.epoch))
+    trainer.fit(3, progress=False)
+    assert saved_at == [3]  # not due during the fit: only at its end
+    trainer.checkpoint_every = 0
     trainer.fit(2, progress=False)
-    assert read_checkpoint(tmp_path / "auto.pt")["epoch"] == 2
+    assert saved_at == [3, 4, 5]  # due after every epoch
+    monkeypatch.undo()
+    trainer.fit(1, progress=False)
+    assert read_checkpoint(tmp_path / "auto.pt")["epoch"] == 6
     assert not list(tmp_path.glob("*.partial"))
+
+
+def test_snapshots_are_stored_as_pixels_and_come_back_as_images():
+    history = History()
+    images = torch.linspace(-1, 1, 2 * 28 * 28).view(2, 1, 28, 28)
+    history.add_snapshot(5, images)
+    step, pixels = history.snapshots[0]
+    assert pixels.dtype == torch.uint8 and step == 5
+    assert (history.frames()[0][1] - images).abs().max() <= 1 / 255 + 1e-6
 
 
 class InterruptingBatches:
@@ -204,3 +221,29 @@ def test_load_model_rebuilds_the_generator_in_eval_mode(tmp_path):
     assert torch.equal(restored(z), G.eval()(z))
     with pytest.raises(CheckpointError, match="no model called 'D'"):
         load_model(tmp_path / "g.pt", name="D")
+
+
+def test_joint_and_separate_discriminator_steps_agree_without_batch_norm():
+    from gan_utils.train.steps import has_batch_norm
+    _, D_joint = small_pair()
+    D_separate = MLPDiscriminator(hidden_dim=16)
+    D_separate.load_state_dict(D_joint.state_dict())
+    x_real, x_fake = digits(8), digits(8, seed=1)
+    results = []
+    for D, joint in [(D_joint, True), (D_separate, False)]:
+        opt = torch.optim.SGD(D.parameters(), lr=0.1)
+        results.append(discriminator_step(D, opt, nn.BCEWithLogitsLoss(), x_real, x_fake, joint=joint))
+    assert results[0]["loss_D"] == pytest.approx(results[1]["loss_D"], rel=1e-6)
+    assert all(torch.allclose(a, b, atol=1e-6) for a, b in zip(D_joint.parameters(), D_separate.parameters()))
+    assert not has_batch_norm(D_joint) and has_batch_norm(DCGANDiscriminator(ndf=4))
+
+
+def test_sample_uses_eval_mode_and_restores_training_mode():
+    G, D = DCGANGenerator(latent_dim=8, ngf=4), DCGANDiscriminator(ndf=4)
+    trainer = GANTrainer(G, D, InMemoryBatches(digits(), batch_size=32, seed=0))
+    assert trainer.noise(5).shape == (5, 8)
+    G.train()
+    images = trainer.sample(n=4)
+    assert images.shape == (4, 1, 28, 28) and G.training and images.device.type == "cpu"
+    torch.manual_seed(0)
+    assert torch.equal(trainer.sample(trainer.fixed_noise[:3]), trainer.sample(trainer.fixed_noise[:3]))

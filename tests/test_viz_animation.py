@@ -19,10 +19,13 @@ def history_with_snapshots(count):
     return history
 
 
-def test_pick_frames_spreads_evenly_and_keeps_both_ends():
+def test_pick_frames_is_dense_early_and_keeps_both_ends():
     assert pick_frames(5, 30) == [0, 1, 2, 3, 4]
-    frames = pick_frames(200, 30)
-    assert len(frames) == 30 and frames[0] == 0 and frames[-1] == 199
+    frames = pick_frames(400, 30)
+    assert len(frames) == 30 and frames[0] == 0 and frames[-1] == 399
+    assert frames == sorted(set(frames)) and frames[:5] == [0, 1, 2, 3, 4]  # dense at the start
+    gaps = np.diff(frames)
+    assert gaps[-1] > gaps[5]  # sparse at the end
 
 
 def test_animation_has_one_frame_per_snapshot_and_changes_between_them(tmp_path):

@@ -3,6 +3,8 @@ from dataclasses import dataclass, field
 
 import torch
 
+from ..data.pixels import denormalize, pixels_to_images
+
 STEP_KEYS = ("loss_D", "loss_G", "D_x", "D_G_z1", "D_G_z2")
 
 
@@ -11,7 +13,8 @@ class History:
     """Per-step figures (lists indexed like ``step``) and snapshots of G on the fixed noise.
 
     ``D_G_z1`` is D(G(z)) during the D step (before D's update), ``D_G_z2`` during the G step
-    (after it). ``snapshots`` holds (step, images) pairs, images (N, C, H, W) in [-1, 1] on the CPU.
+    (after it). ``snapshots`` holds (step, pixels) pairs: uint8 (N, C, H, W) on the CPU, a quarter
+    of the memory of float images; ``frames()`` gives them back as [-1, 1] images.
     """
     step: list[int] = field(default_factory=list)
     epoch: list[int] = field(default_factory=list)
@@ -30,7 +33,13 @@ class History:
             getattr(self, key).append(float(figures[key]))
 
     def add_snapshot(self, step: int, images: torch.Tensor) -> None:
-        self.snapshots.append((step, images.detach().cpu().clone()))
+        """Keep G's images (N, C, H, W) in [-1, 1] after ``step`` steps, stored as 0..255 pixels."""
+        pixels = denormalize(images.detach().float().cpu()).mul(255).round().to(torch.uint8)
+        self.snapshots.append((step, pixels))
+
+    def frames(self) -> list[tuple[int, torch.Tensor]]:
+        """The snapshots as (step, images in [-1, 1]) pairs, ready for grids and animations."""
+        return [(step, pixels_to_images(pixels)) for step, pixels in self.snapshots]
 
     def __len__(self) -> int:
         return len(self.step)

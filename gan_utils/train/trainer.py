@@ -19,12 +19,14 @@ class GANTrainer:
     ``batches`` is anything that yields image batches (N, C, H, W) in [-1, 1], or (images, labels)
     pairs: ``InMemoryBatches`` or a ``DataLoader``. Call ``fit(num_epochs)`` as often as you like;
     it continues where the last call stopped. D returns logits; the loss is ``BCEWithLogitsLoss``.
+    With ``checkpoint_path``, the whole run is saved at the end of an epoch at most every
+    ``checkpoint_every`` seconds, at the end of every ``fit``, and when training is interrupted.
     """
 
     def __init__(self, G: nn.Module, D: nn.Module, batches, lr: float = 2e-4,
                  betas: tuple[float, float] = (0.5, 0.999), num_fixed: int = 64, seed: int = 0,
                  device: str | torch.device | None = None, checkpoint_path: str | Path | None = None,
-                 real_label: float = 1.0):
+                 checkpoint_every: float = 60.0, real_label: float = 1.0):
         if not hasattr(G, "latent_dim"):
             raise TypeError("G needs a latent_dim attribute (the size of z); the course's "
                             "generators have one.")
@@ -40,6 +42,7 @@ class GANTrainer:
         self.rng = torch.Generator().manual_seed(seed)  # the noise z; seeded so a run repeats
         self.fixed_noise = self.noise(num_fixed)          # the same z at every snapshot
         self.checkpoint_path = Path(checkpoint_path) if checkpoint_path else None
+        self.checkpoint_every = checkpoint_every  # seconds between checkpoints during a fit
         self.history = History()
         self.epoch = 0  # completed epochs
         self.step = 0   # completed steps
@@ -70,8 +73,8 @@ class GANTrainer:
         """Train for ``num_epochs`` more epochs and return the history.
 
         Interrupting (Kernel -> Interrupt, or Ctrl-C) stops after the current step and keeps
-        everything trained so far; ``fit`` again continues. With ``checkpoint_path`` set, a
-        checkpoint is written after every epoch and on an interrupt. ``live`` is an object with an
+        everything trained so far (and saves it, with ``checkpoint_path``); ``fit`` again
+        continues. ``live`` is an object with an
         ``update(history)`` method (such as ``gan_utils.viz.LiveView()``), called every
         ``live_every`` seconds.
         """
@@ -83,7 +86,7 @@ class GANTrainer:
         total = steps_per_epoch * num_epochs if steps_per_epoch else None
         last_epoch = self.epoch + num_epochs
         bar = tqdm(total=total, desc="training", unit="step", disable=not progress)
-        last_live = time.perf_counter()
+        last_live = last_save = time.perf_counter()
         interrupted = checked = False
         self.G.train(), self.D.train()
         with finish_step_on_interrupt() as stop:
@@ -105,14 +108,17 @@ class GANTrainer:
                                             D_x=f"{figures['D_x']:.2f}", D_G_z=f"{figures['D_G_z1']:.2f}")
                         if live is not None and time.perf_counter() - last_live > live_every:
                             live.update(self.history)
-                            last_live = time.perf_counter()
+                            last_live = last_save = time.perf_counter()
                         if stop.requested:
                             interrupted = True
                             break
                     self.epoch += 1
                     self.history.add_snapshot(self.step, self.sample(self.fixed_noise))
-                    if self.checkpoint_path and not interrupted:
+                    finished = self.epoch == last_epoch
+                    due = time.perf_counter() - last_save >= self.checkpoint_every
+                    if self.checkpoint_path and not interrupted and (finished or due):
                         self.save_checkpoint(self.checkpoint_path)
+                        last_save = time.perf_counter()
             except KeyboardInterrupt:  # a second interrupt: the current step may be half done
                 interrupted = True
         bar.close()

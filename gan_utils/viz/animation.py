@@ -2,6 +2,7 @@
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 import torch
 from IPython.display import HTML
 from matplotlib.animation import FuncAnimation, PillowWriter
@@ -10,16 +11,23 @@ from .grids import image_grid
 
 
 def pick_frames(count: int, max_frames: int) -> list[int]:
-    """At most ``max_frames`` evenly spread indices out of ``count``, always the first and last."""
+    """At most ``max_frames`` indices out of ``count``, always the first and last, spaced on a log
+    scale: a GAN changes most in its first epochs, so early snapshots get more frames."""
     if count <= max_frames:
         return list(range(count))
-    return sorted({round(i * (count - 1) / (max_frames - 1)) for i in range(max_frames)})
+    best = [0, count - 1]
+    for num in range(max_frames - 1, 4 * max_frames):
+        picks = sorted({0} | {int(round(v)) for v in np.geomspace(1, count - 1, num)})
+        if len(picks) > max_frames:
+            break
+        best = picks
+    return best
 
 
 def progress_animation(snapshots, nrow: int = 8, max_frames: int = 30, interval_ms: int = 300,
                        size_inches: float = 4.5, title: str = "after {step} steps") -> FuncAnimation:
-    """Animate (step, images) snapshots (a History's ``snapshots``, or the History itself)."""
-    snapshots = getattr(snapshots, "snapshots", snapshots)
+    """Animate (step, images) snapshots: a History, or a list of (step, [-1, 1] images) pairs."""
+    snapshots = snapshots.frames() if hasattr(snapshots, "frames") else snapshots
     if not snapshots:
         raise ValueError("there are no snapshots to animate yet: train for at least one epoch first.")
     frames = [snapshots[i] for i in pick_frames(len(snapshots), max_frames)]

@@ -5,6 +5,7 @@ import matplotlib.pyplot as plt
 from IPython import get_ipython
 from IPython.display import Image, display
 
+from ..data.pixels import pixels_to_images
 from .curves import plot_d_outputs, plot_losses
 from .grids import image_grid
 
@@ -27,7 +28,8 @@ class LiveView:
             plot_losses(history, ax_loss)
             plot_d_outputs(history, ax_d)
         if history.snapshots:
-            step, images = history.snapshots[-1]
+            step, pixels = history.snapshots[-1]
+            images = pixels_to_images(pixels)
             ax_grid.imshow(image_grid(images[:36], nrow=6).permute(1, 2, 0).numpy(),
                            interpolation="nearest")
             ax_grid.set_title(f"G(fixed noise) after {step} steps")
