@@ -1,10 +1,12 @@
-"""Generators and discriminators: the MLP GAN of lesson 03 and the DCGAN of lesson 04."""
+"""Generators and discriminators: MLP GAN (lesson 03), DCGAN (04) and conditional DCGAN (05)."""
+from .conditional import ConditionalDCGANDiscriminator, ConditionalDCGANGenerator, LabelError, check_labels
 from .dcgan import DCGANDiscriminator, DCGANGenerator, weights_init
 from .inputs import LatentShapeError, check_latent
 from .mlp import MLPDiscriminator, MLPGenerator
 
 MODEL_CLASSES = {cls.__name__: cls for cls in
-                 (MLPGenerator, MLPDiscriminator, DCGANGenerator, DCGANDiscriminator)}
+                 (MLPGenerator, MLPDiscriminator, DCGANGenerator, DCGANDiscriminator,
+                  ConditionalDCGANGenerator, ConditionalDCGANDiscriminator)}
 
 
 def build_model(class_name: str, config: dict):
@@ -14,5 +16,6 @@ def build_model(class_name: str, config: dict):
     return MODEL_CLASSES[class_name](**config)
 
 
-__all__ = ["DCGANDiscriminator", "DCGANGenerator", "LatentShapeError", "MLPDiscriminator",
+__all__ = ["ConditionalDCGANDiscriminator", "ConditionalDCGANGenerator", "LabelError", "check_labels",
+           "DCGANDiscriminator", "DCGANGenerator", "LatentShapeError", "MLPDiscriminator",
            "MLPGenerator", "MODEL_CLASSES", "build_model", "check_latent", "weights_init"]

@@ -17,7 +17,9 @@ class GANTrainer:
     """Train a generator ``G`` against a discriminator ``D`` on ``batches``.
 
     ``batches`` is anything that yields image batches (N, C, H, W) in [-1, 1], or (images, labels)
-    pairs: ``InMemoryBatches`` or a ``DataLoader``. Call ``fit(num_epochs)`` as often as you like;
+    pairs: ``InMemoryBatches`` or a ``DataLoader``. A conditional pair (a G with ``num_classes``)
+    needs the labels: its fakes are drawn for the labels of the real batch, and the fixed noise
+    comes with fixed labels that run through the digits in order. Call ``fit(num_epochs)`` as often as you like;
     it continues where the last call stopped. D returns logits; the loss is ``BCEWithLogitsLoss``.
     With ``checkpoint_path``, the whole run is saved at the end of an epoch at most every
     ``checkpoint_every`` seconds, at the end of every ``fit``, and when training is interrupted.
@@ -41,6 +43,9 @@ class GANTrainer:
         self._joint_D_step = not has_batch_norm(D)
         self.rng = torch.Generator().manual_seed(seed)  # the noise z; seeded so a run repeats
         self.fixed_noise = self.noise(num_fixed)          # the same z at every snapshot
+        self.num_classes = getattr(G, "num_classes", None)
+        self.fixed_labels = (None if self.num_classes is None else
+                             (torch.arange(num_fixed) * self.num_classes) // num_fixed)  # 0,0,..,9,9
         self.checkpoint_path = Path(checkpoint_path) if checkpoint_path else None
         self.checkpoint_every = checkpoint_every  # seconds between checkpoints during a fit
         self.history = History()
@@ -51,23 +56,45 @@ class GANTrainer:
         """A batch of latent vectors z ~ N(0, I), shaped (n, latent_dim), from the trainer's own RNG."""
         return torch.randn(n, self.G.latent_dim, generator=self.rng).to(self.device)
 
-    def train_step(self, x_real: torch.Tensor) -> dict[str, float]:
-        """One D update then one G update on a batch of real images; returns the step's figures."""
+    def train_step(self, x_real: torch.Tensor, labels: torch.Tensor | None = None) -> dict[str, float]:
+        """One D update then one G update on a batch of real images (and, for a conditional
+        pair, their labels); returns the step's figures."""
         x_real = x_real.to(self.device)
-        x_fake = self.G(self.noise(len(x_real)))                           # (N, C, H, W), graph kept
+        z = self.noise(len(x_real))
+        if self.num_classes is None:
+            labels = None
+            x_fake = self.G(z)                                             # (N, C, H, W), graph kept
+        else:
+            if labels is None:
+                raise ValueError("a conditional GAN trains on (images, labels) batches, e.g. "
+                                 "InMemoryBatches(mnist.images, labels=mnist.labels)")
+            labels = labels.to(self.device)
+            x_fake = self.G(z, labels)                                     # fakes of the same digits
         figures = discriminator_step(self.D, self.opt_D, self.criterion, x_real, x_fake.detach(),
-                                     real_label=self.real_label, joint=self._joint_D_step)
-        figures |= generator_step(self.D, self.opt_G, self.criterion, x_fake)
+                                     labels=labels, real_label=self.real_label,
+                                     joint=self._joint_D_step)
+        figures |= generator_step(self.D, self.opt_G, self.criterion, x_fake, labels=labels)
         return figures
 
     @torch.no_grad()
-    def sample(self, z: torch.Tensor | None = None, n: int = 64) -> torch.Tensor:
-        """Images from G in eval mode (BatchNorm uses its running statistics), on the CPU."""
+    def sample(self, z: torch.Tensor | None = None, n: int = 64,
+               labels: torch.Tensor | None = None) -> torch.Tensor:
+        """Images from G in eval mode (BatchNorm uses its running statistics), on the CPU.
+        A conditional G draws ``labels`` (by default the digits in turn: 0, 1, 2, ...)."""
+        z = self.noise(n) if z is None else z.to(self.device)
         was_training = self.G.training
         self.G.eval()
-        images = self.G(self.noise(n) if z is None else z.to(self.device)).cpu()
+        if self.num_classes is None:
+            images = self.G(z)
+        else:
+            labels = torch.arange(len(z)) % self.num_classes if labels is None else labels
+            images = self.G(z, labels.to(self.device))
         self.G.train(was_training)
-        return images
+        return images.cpu()
+
+    def sample_fixed(self) -> torch.Tensor:
+        """G's images for the fixed noise (and fixed labels): what the snapshots show."""
+        return self.sample(self.fixed_noise, labels=self.fixed_labels)
 
     def fit(self, num_epochs: int, progress: bool = True, live=None, live_every: float = 2.0) -> History:
         """Train for ``num_epochs`` more epochs and return the history.
@@ -81,7 +108,7 @@ class GANTrainer:
         if not isinstance(num_epochs, int) or num_epochs < 1:
             raise ValueError(f"num_epochs must be a positive whole number, got {num_epochs!r}")
         if not self.history.snapshots:
-            self.history.add_snapshot(self.step, self.sample(self.fixed_noise))
+            self.history.add_snapshot(self.step, self.sample_fixed())
         steps_per_epoch = _length(self.batches)
         total = steps_per_epoch * num_epochs if steps_per_epoch else None
         last_epoch = self.epoch + num_epochs
@@ -94,11 +121,12 @@ class GANTrainer:
                 while self.epoch < last_epoch and not interrupted:
                     bar.set_description(f"epoch {self.epoch + 1}/{last_epoch}")
                     for batch in self.batches:
-                        x_real = batch[0] if isinstance(batch, (tuple, list)) else batch
+                        pair = isinstance(batch, (tuple, list))
+                        x_real, labels = (batch[0], batch[1]) if pair else (batch, None)
                         if not checked:  # once per fit: the data, before D mixes it with fakes
                             check_image_batch(x_real, name="the real images from your batches")
                             checked = True
-                        figures = self.train_step(x_real)
+                        figures = self.train_step(x_real, labels)
                         self.step += 1
                         self.history.record(self.step, self.epoch + 1, figures)
                         bar.update()
@@ -113,7 +141,7 @@ class GANTrainer:
                             interrupted = True
                             break
                     self.epoch += 1
-                    self.history.add_snapshot(self.step, self.sample(self.fixed_noise))
+                    self.history.add_snapshot(self.step, self.sample_fixed())
                     finished = self.epoch == last_epoch
                     due = time.perf_counter() - last_save >= self.checkpoint_every
                     if self.checkpoint_path and not interrupted and (finished or due):
@@ -141,7 +169,7 @@ class GANTrainer:
         generator = getattr(self.batches, "generator", None)
         return {"G": self.G, "D": self.D, "opt_G": self.opt_G, "opt_D": self.opt_D,
                 "epoch": self.epoch, "step": self.step, "history": self.history.state_dict(),
-                "fixed_noise": self.fixed_noise.cpu(),
+                "fixed_noise": self.fixed_noise.cpu(), "fixed_labels": self.fixed_labels,
                 "rng": {"trainer": self.rng.get_state(), "torch": torch.get_rng_state(),
                         "batches": generator.get_state() if generator is not None else None}}
 
@@ -159,6 +187,7 @@ class GANTrainer:
         self.epoch, self.step = payload["epoch"], payload["step"]
         self.history = History.from_state_dict(payload["history"])
         self.fixed_noise = payload["fixed_noise"].to(self.device)
+        self.fixed_labels = payload.get("fixed_labels")
         self.rng.set_state(payload["rng"]["trainer"])
         torch.set_rng_state(payload["rng"]["torch"])
         generator = getattr(self.batches, "generator", None)

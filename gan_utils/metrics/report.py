@@ -1,0 +1,53 @@
+"""Score a generator in one call: what lessons print at their end and the pretrained cards record."""
+import torch
+
+from .scores import MAX_ENTROPY, class_entropy, class_histogram, conditional_accuracy, frechet_distance, real_floor
+
+
+@torch.no_grad()
+def generate(G, n: int, seed: int = 0, labels: torch.Tensor | None = None, batch_size: int = 500) -> torch.Tensor:
+    """``n`` images from G in eval mode on seeded noise (for a conditional G, for ``labels``)."""
+    was_training = G.training
+    G.eval()
+    device = next(G.parameters()).device
+    z = torch.randn(n, G.latent_dim, generator=torch.Generator().manual_seed(seed))
+    chunks = []
+    for i in range(0, n, batch_size):
+        z_part = z[i:i + batch_size].to(device)
+        if labels is None:
+            chunks.append(G(z_part).float().cpu())
+        else:
+            chunks.append(G(z_part, labels[i:i + batch_size].to(device)).float().cpu())
+    G.train(was_training)
+    return torch.cat(chunks)
+
+
+def score_generator(G, real_images: torch.Tensor, n: int = 2500, seed: int = 0) -> dict:
+    """Frechet distance (with the real-vs-real floor), class histogram and entropy, and for a
+    conditional G the share of samples classified as the requested digit (overall, per class)."""
+    conditional = getattr(G, "num_classes", None) is not None
+    labels = torch.arange(n) % G.num_classes if conditional else None
+    fakes = generate(G, n, seed, labels)
+    reals = real_images[torch.randperm(len(real_images), generator=torch.Generator().manual_seed(seed))[:n]]
+    scores = {"samples": n,
+              "frechet_distance": round(frechet_distance(fakes, reals), 2),
+              "real_floor": round(real_floor(real_images, min(n, len(real_images) // 2), seed=seed), 2),
+              "class_entropy": round(class_entropy(fakes), 3), "max_entropy": round(MAX_ENTROPY, 3),
+              "class_histogram": [round(v, 3) for v in class_histogram(fakes).tolist()]}
+    if conditional:
+        overall, per_class = conditional_accuracy(fakes, labels)
+        scores["conditional_accuracy"] = round(overall, 4)
+        scores["per_class_accuracy"] = [round(v, 3) for v in per_class.tolist()]
+    return scores
+
+
+def print_scores(scores: dict, name: str = "generator") -> None:
+    """The scores in a few readable lines."""
+    print(f"{name}: Frechet distance {scores['frechet_distance']:.1f} "
+          f"(real vs real: {scores['real_floor']:.1f}, lower is better)")
+    print(f"  class entropy {scores['class_entropy']:.2f} of {scores['max_entropy']:.2f} "
+          f"(all ten digits equally often = {scores['max_entropy']:.2f})")
+    print("  digits drawn: " + "  ".join(f"{d}:{share:.0%}" for d, share in enumerate(scores["class_histogram"])))
+    if "conditional_accuracy" in scores:
+        print(f"  classified as the requested digit: {scores['conditional_accuracy']:.1%}")
+        print("  per digit: " + "  ".join(f"{d}:{a:.0%}" for d, a in enumerate(scores["per_class_accuracy"])))

@@ -1,0 +1,92 @@
+"""How good is a generator? Scores computed with the course's digit classifier.
+
+* ``frechet_distance``: how far the generated digits' features are from real ones (lower is better;
+  compare with ``real_floor``, the distance between two halves of the real data).
+* ``class_histogram`` / ``class_entropy``: which digits a generator draws; a low entropy means it
+  draws only a few kinds (mode collapse). The maximum is ln 10 = 2.303.
+* ``conditional_accuracy``: for a conditional generator, the share of samples that the classifier
+  reads as the digit that was asked for (overall and per class).
+"""
+import math
+
+import torch
+
+from ..data.pixels import check_image_batch
+from .classifier import load_classifier
+
+MAX_ENTROPY = math.log(10)
+
+
+@torch.no_grad()
+def _in_batches(function, images: torch.Tensor, batch_size: int = 500) -> torch.Tensor:
+    return torch.cat([function(images[i:i + batch_size].float().cpu())
+                      for i in range(0, len(images), batch_size)])
+
+
+def classify(images: torch.Tensor) -> torch.Tensor:
+    """The classifier's digit (0..9) for each image of a (N, 1, 28, 28) batch in [-1, 1]."""
+    check_image_batch(images, channels=1, size=28, guess_zero_one=False)
+    return _in_batches(load_classifier(), images).argmax(dim=1)
+
+
+def features(images: torch.Tensor) -> torch.Tensor:
+    """The classifier's 64 features per image, (N, 64), in float64 for the statistics."""
+    check_image_batch(images, channels=1, size=28, guess_zero_one=False)
+    return _in_batches(load_classifier().features, images).double()
+
+
+def _sqrt_psd(matrix: torch.Tensor) -> torch.Tensor:
+    values, vectors = torch.linalg.eigh(matrix)
+    return vectors @ torch.diag(values.clamp(min=0).sqrt()) @ vectors.T
+
+
+def frechet_distance(images_a: torch.Tensor, images_b: torch.Tensor) -> float:
+    """Frechet distance between the feature distributions of two image batches (each >= 2 images):
+    |mu_a - mu_b|^2 + Tr(C_a + C_b - 2 (C_a C_b)^(1/2))."""
+    if len(images_a) < 2 or len(images_b) < 2:
+        raise ValueError("the Frechet distance needs at least 2 images on each side (use hundreds).")
+    fa, fb = features(images_a), features(images_b)
+    mu_a, mu_b = fa.mean(0), fb.mean(0)
+    cov_a, cov_b = torch.cov(fa.T), torch.cov(fb.T)
+    root_a = _sqrt_psd(cov_a)
+    cross = _sqrt_psd(root_a @ cov_b @ root_a)  # same trace as (C_a C_b)^(1/2)
+    value = (mu_a - mu_b).square().sum() + torch.trace(cov_a + cov_b - 2 * cross)
+    return max(0.0, value.item())
+
+
+def real_floor(real_images: torch.Tensor, n: int, repeats: int = 5, seed: int = 0) -> float:
+    """The Frechet distance between two disjoint random sets of ``n`` real images, averaged over
+    ``repeats`` splits: the best a generator scored on ``n`` samples can hope for, since two finite
+    samples never match exactly."""
+    if 2 * n > len(real_images):
+        raise ValueError(f"need {2 * n} real images for two sets of {n}, have {len(real_images)}")
+    generator = torch.Generator().manual_seed(seed)
+    distances = []
+    for _ in range(repeats):
+        order = torch.randperm(len(real_images), generator=generator)
+        distances.append(frechet_distance(real_images[order[:n]], real_images[order[n:2 * n]]))
+    return sum(distances) / len(distances)
+
+
+def class_histogram(images: torch.Tensor) -> torch.Tensor:
+    """The share of images the classifier assigns to each digit, a (10,) tensor summing to 1."""
+    return torch.bincount(classify(images), minlength=10).double() / len(images)
+
+
+def class_entropy(images: torch.Tensor) -> float:
+    """Entropy (nats) of the class histogram: ln 10 = 2.303 when all digits are equally common,
+    0 when every image is the same digit."""
+    shares = class_histogram(images)
+    shares = shares[shares > 0]
+    return float(-(shares * shares.log()).sum())
+
+
+def conditional_accuracy(images: torch.Tensor, labels: torch.Tensor) -> tuple[float, torch.Tensor]:
+    """(overall share, per-class shares (10,)) of images classified as the digit in ``labels``."""
+    labels = torch.as_tensor(labels).long().cpu()
+    if len(labels) != len(images):
+        raise ValueError(f"{len(images)} images but {len(labels)} labels: give one label per image")
+    correct = (classify(images) == labels).double()
+    per_class = torch.stack([correct[labels == digit].mean() if (labels == digit).any()
+                             else torch.tensor(float("nan"), dtype=torch.float64) for digit in range(10)])
+    return float(correct.mean()), per_class
