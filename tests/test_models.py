@@ -58,6 +58,21 @@ def test_weights_init_draws_from_the_dcgan_distributions():
     assert batch_norm.bias.abs().max() == 0
 
 
+@pytest.mark.parametrize("size, channels", [(28, 1), (64, 3)])
+def test_spectral_norm_discriminator_has_no_batch_norm_and_unit_stretch(size, channels):
+    torch.manual_seed(0)
+    D = DCGANDiscriminator(image_size=size, channels=channels, spectral_norm=True).apply(weights_init)
+    assert not any(isinstance(m, nn.BatchNorm2d) for m in D.modules())
+    assert D(torch.rand(4, channels, size, size) * 2 - 1).shape == (4, 1)
+    first = D.net[0]
+    assert abs(first.parametrizations.weight.original.std().item() - 0.02) < 0.003  # weights_init reached it
+    for _ in range(20):  # power iteration converges while training runs
+        D(torch.rand(4, channels, size, size) * 2 - 1)
+    largest = torch.linalg.matrix_norm(first.weight.flatten(1), ord=2).item()
+    assert abs(largest - 1) < 0.05
+    assert build_model(type(D).__name__, D.config).config["spectral_norm"] is True
+
+
 @pytest.mark.parametrize("G", [MLPGenerator(), DCGANGenerator()])
 def test_wrong_latent_shapes_say_what_was_expected(G):
     with pytest.raises(LatentShapeError, match=r"\(N, 100\).*\(4, 64\)"):

@@ -139,6 +139,25 @@ def test_checkpoints_are_written_during_and_at_the_end_of_a_fit(tmp_path, monkey
     assert not list(tmp_path.glob("*.partial"))
 
 
+def test_live_updates_do_not_postpone_checkpoints(tmp_path, monkeypatch):
+    """A live view redrawn often must not reset the checkpoint timer."""
+    import gan_utils.train.trainer as trainer_module
+    clock = iter(range(10**6))  # each reading of the clock is one second later
+    monkeypatch.setattr(trainer_module.time, "perf_counter", lambda: float(next(clock)))
+    G, D = small_pair()
+    trainer = GANTrainer(G, D, InMemoryBatches(digits(), batch_size=32, seed=0),
+                         checkpoint_path=tmp_path / "auto.pt", checkpoint_every=5)
+    saved_at = []
+    monkeypatch.setattr(trainer, "save_checkpoint", lambda path: saved_at.append(trainer.epoch))
+
+    class EveryStep:
+        def update(self, history):
+            pass
+
+    trainer.fit(4, progress=False, live=EveryStep(), live_every=0)
+    assert len(saved_at) >= 3 and saved_at[-1] == 4  # due during the fit, not only at its end
+
+
 def test_snapshots_are_stored_as_pixels_and_come_back_as_images():
     history = History()
     images = torch.linspace(-1, 1, 2 * 28 * 28).view(2, 1, 28, 28)
@@ -247,3 +266,12 @@ def test_sample_uses_eval_mode_and_restores_training_mode():
     assert images.shape == (4, 1, 28, 28) and G.training and images.device.type == "cpu"
     torch.manual_seed(0)
     assert torch.equal(trainer.sample(trainer.fixed_noise[:3]), trainer.sample(trainer.fixed_noise[:3]))
+
+
+def test_discriminator_can_have_its_own_learning_rate():
+    G, D = small_pair()
+    batches = InMemoryBatches(digits(), batch_size=32, seed=0)
+    same_rate = GANTrainer(G, D, batches, lr=1e-4)
+    two_rates = GANTrainer(G, D, batches, lr=1e-4, lr_D=4e-4)
+    assert same_rate.opt_D.param_groups[0]["lr"] == 1e-4
+    assert two_rates.opt_D.param_groups[0]["lr"] == 4e-4 and two_rates.opt_G.param_groups[0]["lr"] == 1e-4

@@ -2,9 +2,13 @@
 
 Two configurations: 28x28 digits (the CPU default) and the original 64x64 one (faces), chosen
 with ``image_size``. ``weights_init`` applies the DCGAN paper's initialization.
+``DCGANDiscriminator(spectral_norm=True)`` swaps D's BatchNorm for spectral normalization, the
+change that makes the shipped pretrained DCGAN draw every digit (lesson 04 explains it).
 """
 import torch
 from torch import nn
+from torch.nn.utils import parametrize
+from torch.nn.utils.parametrizations import spectral_norm as _spectral_norm
 
 from .inputs import check_latent, check_model_input
 
@@ -23,10 +27,13 @@ def _up(in_channels: int, out_channels: int, kernel: int, stride: int, padding: 
             nn.BatchNorm2d(out_channels), nn.ReLU(True)]
 
 
-def _down(in_channels: int, out_channels: int, batch_norm: bool = True) -> list[nn.Module]:
-    """Strided conv (halves height and width) -> BatchNorm -> LeakyReLU(0.2): one discriminator block."""
-    layers = [nn.Conv2d(in_channels, out_channels, 4, 2, 1, bias=False)]
-    if batch_norm:
+def _down(in_channels: int, out_channels: int, batch_norm: bool = True,
+          spectral_norm: bool = False) -> list[nn.Module]:
+    """Strided conv (halves height and width) -> BatchNorm -> LeakyReLU(0.2): one discriminator block.
+    With ``spectral_norm`` the conv's largest stretch is held at 1 and there is no BatchNorm."""
+    conv = nn.Conv2d(in_channels, out_channels, 4, 2, 1, bias=False)
+    layers = [_spectral_norm(conv) if spectral_norm else conv]
+    if batch_norm and not spectral_norm:
         layers.append(nn.BatchNorm2d(out_channels))
     layers.append(nn.LeakyReLU(0.2, inplace=True))
     return layers
@@ -65,29 +72,36 @@ class DCGANGenerator(nn.Module):
 
 
 class DCGANDiscriminator(nn.Module):
-    """images (N, channels, image_size, image_size) in [-1, 1] -> one logit per image (N, 1)."""
+    """images (N, channels, image_size, image_size) in [-1, 1] -> one logit per image (N, 1).
 
-    def __init__(self, image_size: int = 28, channels: int = 1, ndf: int | None = None):
+    ``spectral_norm=True``: every conv is spectrally normalized and D has no BatchNorm, so D cannot
+    judge a whole batch at once and its verdicts change smoothly (better coverage of all digits).
+    """
+
+    def __init__(self, image_size: int = 28, channels: int = 1, ndf: int | None = None,
+                 spectral_norm: bool = False):
         super().__init__()
         _check_size(image_size)
         ndf = ndf or (32 if image_size == 28 else 64)
-        self.config = dict(image_size=image_size, channels=channels, ndf=ndf)
+        self.config = dict(image_size=image_size, channels=channels, ndf=ndf, spectral_norm=spectral_norm)
         self.image_size, self.channels = image_size, channels
+        sn = spectral_norm
+        last = (lambda conv: _spectral_norm(conv)) if sn else (lambda conv: conv)
         if image_size == 28:
             self.net = nn.Sequential(
-                *_down(channels, ndf, batch_norm=False),   # (N, 32, 14, 14)  no BatchNorm on the input layer
-                *_down(ndf, ndf * 2),                      # (N, 64, 7, 7)
-                nn.Conv2d(ndf * 2, 1, 7, 1, 0, bias=False),  # (N, 1, 1, 1)
-                nn.Flatten(),                              # (N, 1) logit
+                *_down(channels, ndf, batch_norm=False, spectral_norm=sn),  # (N, 32, 14, 14)  no BatchNorm on the input layer
+                *_down(ndf, ndf * 2, spectral_norm=sn),                     # (N, 64, 7, 7)
+                last(nn.Conv2d(ndf * 2, 1, 7, 1, 0, bias=False)),           # (N, 1, 1, 1)
+                nn.Flatten(),                                               # (N, 1) logit
             )
         else:
             self.net = nn.Sequential(
-                *_down(channels, ndf, batch_norm=False),   # (N, 64, 32, 32)
-                *_down(ndf, ndf * 2),                      # (N, 128, 16, 16)
-                *_down(ndf * 2, ndf * 4),                  # (N, 256, 8, 8)
-                *_down(ndf * 4, ndf * 8),                  # (N, 512, 4, 4)
-                nn.Conv2d(ndf * 8, 1, 4, 1, 0, bias=False),  # (N, 1, 1, 1)
-                nn.Flatten(),                              # (N, 1) logit
+                *_down(channels, ndf, batch_norm=False, spectral_norm=sn),  # (N, 64, 32, 32)
+                *_down(ndf, ndf * 2, spectral_norm=sn),                     # (N, 128, 16, 16)
+                *_down(ndf * 2, ndf * 4, spectral_norm=sn),                 # (N, 256, 8, 8)
+                *_down(ndf * 4, ndf * 8, spectral_norm=sn),                 # (N, 512, 4, 4)
+                last(nn.Conv2d(ndf * 8, 1, 4, 1, 0, bias=False)),           # (N, 1, 1, 1)
+                nn.Flatten(),                                               # (N, 1) logit
             )
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
@@ -99,7 +113,9 @@ def weights_init(module: nn.Module) -> None:
     """DCGAN initialization, used as ``G.apply(weights_init)``: conv weights ~ N(0, 0.02),
     BatchNorm scales ~ N(1, 0.02) and shifts 0."""
     if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
-        nn.init.normal_(module.weight, 0.0, 0.02)
+        weight = (module.parametrizations.weight.original if parametrize.is_parametrized(module, "weight")
+                  else module.weight)  # a spectrally normalized conv keeps its raw weight here
+        nn.init.normal_(weight, 0.0, 0.02)
     elif isinstance(module, nn.BatchNorm2d):
         nn.init.normal_(module.weight, 1.0, 0.02)
         nn.init.zeros_(module.bias)

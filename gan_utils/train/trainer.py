@@ -23,12 +23,13 @@ class GANTrainer:
     it continues where the last call stopped. D returns logits; the loss is ``BCEWithLogitsLoss``.
     With ``checkpoint_path``, the whole run is saved at the end of an epoch at most every
     ``checkpoint_every`` seconds, at the end of every ``fit``, and when training is interrupted.
+    ``lr_D`` gives D its own learning rate (two time-scales); by default both use ``lr``.
     """
 
     def __init__(self, G: nn.Module, D: nn.Module, batches, lr: float = 2e-4,
                  betas: tuple[float, float] = (0.5, 0.999), num_fixed: int = 64, seed: int = 0,
                  device: str | torch.device | None = None, checkpoint_path: str | Path | None = None,
-                 checkpoint_every: float = 60.0, real_label: float = 1.0):
+                 checkpoint_every: float = 60.0, real_label: float = 1.0, lr_D: float | None = None):
         if not hasattr(G, "latent_dim"):
             raise TypeError("G needs a latent_dim attribute (the size of z); the course's "
                             "generators have one.")
@@ -37,7 +38,8 @@ class GANTrainer:
         self.batches = batches
         fused = {"fused": True} if self.device.type in ("cpu", "cuda") else {}  # one kernel per step
         self.opt_G = torch.optim.Adam(G.parameters(), lr=lr, betas=betas, **fused)
-        self.opt_D = torch.optim.Adam(D.parameters(), lr=lr, betas=betas, **fused)
+        self.opt_D = torch.optim.Adam(D.parameters(), lr=lr if lr_D is None else lr_D,  # lr_D: D's own rate
+                                      betas=betas, **fused)
         self.criterion = nn.BCEWithLogitsLoss()
         self.real_label = real_label
         self._joint_D_step = not has_batch_norm(D)
@@ -136,7 +138,7 @@ class GANTrainer:
                                             D_x=f"{figures['D_x']:.2f}", D_G_z=f"{figures['D_G_z1']:.2f}")
                         if live is not None and time.perf_counter() - last_live > live_every:
                             live.update(self.history)
-                            last_live = last_save = time.perf_counter()
+                            last_live = time.perf_counter()
                         if stop.requested:
                             interrupted = True
                             break
