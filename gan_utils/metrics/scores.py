@@ -78,7 +78,7 @@ def class_entropy(images: torch.Tensor) -> float:
     0 when every image is the same digit."""
     shares = class_histogram(images)
     shares = shares[shares > 0]
-    return float(-(shares * shares.log()).sum())
+    return float(-(shares * shares.log()).sum()) + 0.0  # + 0.0 turns -0.0 (one digit only) into 0.0
 
 
 def conditional_accuracy(images: torch.Tensor, labels: torch.Tensor) -> tuple[float, torch.Tensor]:
