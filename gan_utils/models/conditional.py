@@ -48,8 +48,16 @@ class ConditionalDCGANGenerator(nn.Module):
     def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         check_latent(z, self.latent_dim)
         labels = check_labels(labels, len(z), self.num_classes)
-        one_hot = F.one_hot(labels, self.num_classes).to(z.dtype)         # (N, 10)
-        z_and_label = torch.cat([z.flatten(1), one_hot], dim=1)            # (N, 110)
+        return self.from_class_weights(z, F.one_hot(labels, self.num_classes).to(z.dtype))
+
+    def from_class_weights(self, z: torch.Tensor, class_weights: torch.Tensor) -> torch.Tensor:
+        """Draw from a *soft* label: ``class_weights`` (N, num_classes) in place of the one-hot,
+        for example 0.7 of a 3 and 0.3 of an 8 (lesson 06 blends digits this way)."""
+        check_latent(z, self.latent_dim)
+        if class_weights.shape != (len(z), self.num_classes):
+            raise ValueError(f"class_weights must have shape ({len(z)}, {self.num_classes}), one weight "
+                             f"per digit for each z; got {tuple(class_weights.shape)}")
+        z_and_label = torch.cat([z.flatten(1), class_weights.to(z.dtype)], dim=1)  # (N, 110)
         return self.net(z_and_label[:, :, None, None])                     # (N, 1, 28, 28)
 
 

@@ -1,0 +1,6 @@
+"""Latent-space exploration (lesson 06): the math and the state behind the sliders."""
+from .explorer import LatentExplorer, LatestOnly
+from .latent import interpolation_path, lerp, principal_directions, random_directions, slerp
+
+__all__ = ["LatentExplorer", "LatestOnly", "interpolation_path", "lerp", "principal_directions",
+           "random_directions", "slerp"]

@@ -1,0 +1,118 @@
+"""The state behind lesson 06's sliders, as a plain class that tests drive without a browser."""
+import io
+import time
+
+import torch
+from PIL import Image
+
+from .latent import principal_directions
+
+
+class LatentExplorer:
+    """A base code ``z``, one weight per latent direction, and for a conditional G a digit (or a
+    blend of two digits). Every change redraws one image: ``image()`` as a tensor, ``png()`` as
+    bytes for an ``ipywidgets.Image``.
+
+    The code G sees is ``z = base + sum_i weight_i * direction_i``; ``reset()`` sets the weights
+    back to 0, ``new_z()`` draws a fresh base.
+    """
+
+    def __init__(self, G, directions: torch.Tensor | None = None, num_directions: int = 5,
+                 seed: int = 0, digit: int = 0):
+        self.G = G.eval()
+        self.latent_dim = G.latent_dim
+        self.num_classes = getattr(G, "num_classes", None)
+        if directions is None:
+            labels = None if self.num_classes is None else torch.arange(16) % self.num_classes
+            directions = principal_directions(G, num_directions, labels=labels, seed=seed)
+        if directions.ndim != 2 or directions.shape[1] != self.latent_dim:
+            raise ValueError(f"directions must have shape (count, {self.latent_dim}), "
+                             f"got {tuple(directions.shape)}")
+        self.directions = directions.float()
+        self._rng = torch.Generator().manual_seed(seed)
+        self.base = torch.randn(self.latent_dim, generator=self._rng)
+        self.weights = [0.0] * len(self.directions)
+        self.class_weights = None
+        self.render_ms = None  # how long the last png() took
+        if self.num_classes is not None:
+            self.set_digit(digit)
+
+    @property
+    def z(self) -> torch.Tensor:
+        """The current code, (latent_dim,)."""
+        return self.base + torch.tensor(self.weights) @ self.directions
+
+    def set_weight(self, index: int, value: float) -> None:
+        """Move along direction ``index`` (0 = strongest) to ``value`` (about -3..3 is typical)."""
+        if not 0 <= index < len(self.weights):
+            raise IndexError(f"direction index must be 0..{len(self.weights) - 1}, got {index}")
+        self.weights[index] = float(value)
+
+    def new_z(self) -> None:
+        """A fresh random base code; the weights stay as they are."""
+        self.base = torch.randn(self.latent_dim, generator=self._rng)
+
+    def reset(self) -> None:
+        """All direction weights back to 0: the image of the base code."""
+        self.weights = [0.0] * len(self.weights)
+
+    def set_digit(self, digit: int) -> None:
+        """Ask a conditional G for ``digit``, keeping z (and so the style)."""
+        self.blend_digits(digit, digit, 0.0)
+
+    def blend_digits(self, digit_a: int, digit_b: int, amount: float) -> None:
+        """Feed a conditional G the label ``(1 - amount) * one_hot(a) + amount * one_hot(b)``."""
+        if self.num_classes is None:
+            raise ValueError("this generator has no labels: digit control needs a conditional GAN "
+                             "(for example load_pretrained('cgan'))")
+        for digit in (digit_a, digit_b):
+            if not 0 <= int(digit) < self.num_classes:
+                raise ValueError(f"digits must be 0..{self.num_classes - 1}, got {digit}")
+        if not 0.0 <= amount <= 1.0:
+            raise ValueError(f"amount must be between 0 and 1, got {amount}")
+        weights = torch.zeros(self.num_classes)
+        weights[int(digit_a)] += 1.0 - amount
+        weights[int(digit_b)] += amount
+        self.class_weights = weights
+
+    @torch.no_grad()
+    def image(self) -> torch.Tensor:
+        """G's image for the current state, (1, 28, 28) in [-1, 1], on the CPU."""
+        device = next(self.G.parameters()).device
+        z = self.z[None].to(device)
+        if self.num_classes is None:
+            return self.G(z)[0].float().cpu()
+        return self.G.from_class_weights(z, self.class_weights[None].to(device))[0].float().cpu()
+
+    def png(self, scale: int = 6) -> bytes:
+        """The current image as PNG bytes, enlarged ``scale`` times with sharp pixels."""
+        start = time.perf_counter()
+        pixels = ((self.image()[0] + 1) * 127.5).clamp(0, 255).round().byte().numpy()
+        picture = Image.fromarray(pixels, mode="L")
+        picture = picture.resize((picture.width * scale, picture.height * scale), Image.NEAREST)
+        buffer = io.BytesIO()
+        picture.save(buffer, format="PNG")
+        self.render_ms = (time.perf_counter() - start) * 1000
+        return buffer.getvalue()
+
+
+class LatestOnly:
+    """Coalesce rapid requests: only the newest one is carried out, ``delay`` seconds after it.
+
+    Slider drags send many values; rendering each would queue a backlog. ``schedule(delay, fn)``
+    must return a handle with ``cancel()`` (``asyncio``'s ``loop.call_later`` does); tests pass a
+    fake scheduler.
+    """
+
+    def __init__(self, action, schedule, delay: float = 0.03):
+        self.action, self.schedule, self.delay = action, schedule, delay
+        self._pending = None
+
+    def request(self, *args) -> None:
+        if self._pending is not None:
+            self._pending.cancel()
+        self._pending = self.schedule(self.delay, lambda: self._run(args))
+
+    def _run(self, args) -> None:
+        self._pending = None
+        self.action(*args)

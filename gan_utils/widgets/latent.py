@@ -1,0 +1,75 @@
+"""Moving through the latent space: interpolation and a few directions worth sliding along."""
+import warnings
+
+import torch
+
+
+def lerp(z_a: torch.Tensor, z_b: torch.Tensor, t: float) -> torch.Tensor:
+    """The straight line from ``z_a`` (t = 0) to ``z_b`` (t = 1)."""
+    return (1 - t) * z_a + t * z_b
+
+
+def slerp(z_a: torch.Tensor, z_b: torch.Tensor, t: float) -> torch.Tensor:
+    """The great-circle path from ``z_a`` to ``z_b``: the angle changes evenly and the length is
+    interpolated, so midpoints keep the typical length of a Gaussian z (a straight line cuts
+    through the low-density middle of the ball)."""
+    a, b = z_a.flatten(), z_b.flatten()
+    cos = torch.dot(a, b) / (a.norm() * b.norm()).clamp_min(1e-12)
+    angle = torch.arccos(cos.clamp(-1.0, 1.0))
+    if angle.item() < 1e-4:  # (almost) the same direction: the line is the circle
+        return lerp(z_a, z_b, t)
+    direction = (torch.sin((1 - t) * angle) * a / a.norm() + torch.sin(t * angle) * b / b.norm()) / torch.sin(angle)
+    length = (1 - t) * a.norm() + t * b.norm()
+    return (direction * length).view_as(z_a)
+
+
+def interpolation_path(z_a: torch.Tensor, z_b: torch.Tensor, steps: int = 10, method: str = "slerp") -> torch.Tensor:
+    """``steps`` codes from ``z_a`` to ``z_b`` (both ends included), stacked as (steps, latent_dim)."""
+    if method not in ("lerp", "slerp"):
+        raise ValueError(f"method must be 'lerp' or 'slerp', got {method!r}")
+    if steps < 2:
+        raise ValueError(f"steps must be at least 2 (the two ends), got {steps}")
+    step = lerp if method == "lerp" else slerp
+    return torch.stack([step(z_a.flatten(), z_b.flatten(), float(t)) for t in torch.linspace(0, 1, steps)])
+
+
+def random_directions(latent_dim: int, count: int, seed: int = 0) -> torch.Tensor:
+    """``count`` random orthonormal directions in z-space, (count, latent_dim): unbiased, but each
+    one usually changes several things at once."""
+    if not 1 <= count <= latent_dim:
+        raise ValueError(f"count must be between 1 and latent_dim={latent_dim}, got {count}")
+    gaussian = torch.randn(latent_dim, count, generator=torch.Generator().manual_seed(seed))
+    q, _ = torch.linalg.qr(gaussian)  # (latent_dim, count), orthonormal columns
+    return q.T.contiguous()
+
+
+def principal_directions(G, count: int, num_points: int = 16, seed: int = 0, labels=None) -> torch.Tensor:
+    """The ``count`` directions in z-space that change G's image the most, averaged over
+    ``num_points`` random z: the top eigenvectors of sum J^T J, J = d image / d z. Returns
+    (count, latent_dim), orthonormal, strongest first. A conditional G needs ``labels`` (num_points,)."""
+    latent_dim = G.latent_dim
+    if not 1 <= count <= latent_dim:
+        raise ValueError(f"count must be between 1 and latent_dim={latent_dim}, got {count}")
+    zs = torch.randn(num_points, latent_dim, generator=torch.Generator().manual_seed(seed))
+    device = next(G.parameters()).device
+    metric = torch.zeros(latent_dim, latent_dim, dtype=torch.float64)
+    was_training = G.training
+    G.eval()
+    for i, z in enumerate(zs):
+        if labels is None:
+            def draw(v):
+                return G(v[None]).flatten()
+        else:
+            label = torch.as_tensor(labels)[i:i + 1].to(device)
+
+            def draw(v):
+                return G(v[None], label).flatten()
+        with warnings.catch_warnings():  # forward-mode AD may use a deprecated torch.jit helper inside
+            warnings.simplefilter("ignore", FutureWarning)
+            jacobian = torch.autograd.functional.jacobian(draw, z.to(device), vectorize=True,
+                                                          strategy="forward-mode")  # (784, latent_dim)
+        jacobian = jacobian.detach().double().cpu()
+        metric += jacobian.T @ jacobian
+    G.train(was_training)
+    _, vectors = torch.linalg.eigh(metric)                                  # ascending eigenvalues
+    return vectors[:, -count:].flip(1).T.float().contiguous()

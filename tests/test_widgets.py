@@ -1,0 +1,158 @@
+import math
+
+import pytest
+import torch
+from torch import nn
+
+from gan_utils.models import ConditionalDCGANGenerator, DCGANGenerator, MLPGenerator
+from gan_utils.widgets import (LatentExplorer, LatestOnly, interpolation_path, lerp, principal_directions,
+                               random_directions, slerp)
+
+
+def test_lerp_and_slerp_start_and_end_at_the_two_codes():
+    a, b = torch.randn(100), torch.randn(100)
+    for step in (lerp, slerp):
+        assert torch.allclose(step(a, b, 0.0), a, atol=1e-5) and torch.allclose(step(a, b, 1.0), b, atol=1e-5)
+
+
+def test_slerp_keeps_the_length_where_lerp_shrinks_it():
+    a, b = torch.zeros(100), torch.zeros(100)
+    a[0], b[1] = 10.0, 10.0  # same length, at right angles
+    assert slerp(a, b, 0.5).norm().item() == pytest.approx(10.0, rel=1e-5)
+    assert lerp(a, b, 0.5).norm().item() == pytest.approx(10.0 / math.sqrt(2), rel=1e-5)
+
+
+def test_interpolation_path_shape_and_bad_arguments():
+    a, b = torch.randn(1, 100), torch.randn(1, 100)
+    assert interpolation_path(a, b, steps=7).shape == (7, 100)
+    with pytest.raises(ValueError, match="lerp' or 'slerp"):
+        interpolation_path(a, b, method="cubic")
+    with pytest.raises(ValueError, match="at least 2"):
+        interpolation_path(a, b, steps=1)
+
+
+def test_random_directions_are_orthonormal():
+    directions = random_directions(100, 5, seed=3)
+    assert directions.shape == (5, 100)
+    assert torch.allclose(directions @ directions.T, torch.eye(5), atol=1e-5)
+
+
+class LinearGenerator(nn.Module):
+    """G(z) = A z, whose strongest direction is known: A's top right singular vector."""
+
+    def __init__(self, A):
+        super().__init__()
+        self.latent_dim = A.shape[1]
+        self.linear = nn.Linear(A.shape[1], A.shape[0], bias=False)
+        self.linear.weight.data = A
+
+    def forward(self, z):
+        return self.linear(z)
+
+
+def test_principal_directions_find_the_strongest_direction_of_a_linear_generator():
+    torch.manual_seed(0)
+    A = torch.randn(30, 8)
+    _, _, right = torch.linalg.svd(A)
+    found = principal_directions(LinearGenerator(A), count=2, num_points=3)
+    assert found.shape == (2, 8)
+    assert abs(torch.dot(found[0], right[0])).item() == pytest.approx(1.0, abs=1e-4)
+    assert abs(torch.dot(found[1], right[1])).item() == pytest.approx(1.0, abs=1e-4)
+
+
+def differs(a, b):
+    """Untrained generators draw faint images, so 'changed' means any pixel moved visibly."""
+    return (a - b).abs().max().item() > 1e-3
+
+
+def explorer(G=None, **kwargs):
+    torch.manual_seed(0)
+    return LatentExplorer(G or DCGANGenerator(), num_directions=3, **kwargs)
+
+
+def test_a_slider_changes_the_image_and_reset_brings_it_back():
+    e = explorer()
+    start = e.image()
+    e.set_weight(0, 2.5)
+    moved = e.image()
+    assert moved.shape == (1, 28, 28) and differs(moved, start)
+    e.reset()
+    assert torch.allclose(e.image(), start)
+    e.new_z()
+    assert differs(e.image(), start)
+    with pytest.raises(IndexError, match="0..2"):
+        e.set_weight(3, 1.0)
+
+
+def test_the_strongest_direction_changes_the_image_more_than_a_weak_one():
+    e = LatentExplorer(MLPGenerator(), num_directions=100)
+    start = e.image()
+    e.set_weight(0, 1.0)
+    strong = (e.image() - start).abs().mean()
+    e.reset(), e.set_weight(99, 1.0)
+    assert strong > (e.image() - start).abs().mean()
+
+
+def test_digit_control_keeps_z_and_blends_between_two_digits():
+    torch.manual_seed(0)
+    e = LatentExplorer(ConditionalDCGANGenerator(), num_directions=2)
+    e.set_digit(3)
+    three, z = e.image(), e.z.clone()
+    e.set_digit(8)
+    eight = e.image()
+    assert torch.equal(e.z, z) and differs(three, eight)
+    e.blend_digits(3, 8, 0.0)
+    assert torch.allclose(e.image(), three)
+    e.blend_digits(3, 8, 0.5)
+    halfway = e.image()
+    assert differs(halfway, three) and differs(halfway, eight)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        e.blend_digits(3, 8, 1.5)
+    with pytest.raises(ValueError, match="0..9"):
+        e.set_digit(10)
+
+
+def test_digit_control_on_an_unconditional_generator_says_what_to_use():
+    with pytest.raises(ValueError, match="conditional GAN"):
+        explorer().set_digit(3)
+
+
+def test_png_is_an_enlarged_image_rendered_quickly():
+    e = explorer()
+    data = e.png(scale=4)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert e.render_ms < 100
+
+
+def test_wrong_directions_shape_is_refused():
+    with pytest.raises(ValueError, match=r"\(count, 100\)"):
+        LatentExplorer(DCGANGenerator(), directions=torch.randn(3, 50))
+
+
+class FakeScheduler:
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, delay, fn):
+        handle = type("Handle", (), {"cancelled": False})()
+        handle.cancel = lambda: setattr(handle, "cancelled", True)
+        self.calls.append((handle, fn))
+        return handle
+
+    def run_due(self):
+        for handle, fn in self.calls:
+            if not handle.cancelled:
+                fn()
+        self.calls = []
+
+
+def test_rapid_requests_render_only_the_newest():
+    rendered, scheduler = [], FakeScheduler()
+    latest = LatestOnly(rendered.append, scheduler)
+    for value in range(10):
+        latest.request(value)
+    scheduler.run_due()
+    assert rendered == [9]
+    latest.request(42)
+    scheduler.run_due()
+    assert rendered == [9, 42]
