@@ -156,3 +156,45 @@ def test_rapid_requests_render_only_the_newest():
     latest.request(42)
     scheduler.run_due()
     assert rendered == [9, 42]
+
+
+def _all_children(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _all_children(child)
+
+
+def test_the_built_widget_redraws_when_a_slider_moves_and_reset_restores():
+    import ipywidgets as widgets
+    from gan_utils.widgets import build_latent_explorer
+
+    e = explorer()
+    ui = build_latent_explorer(e, scale=2)
+    parts = list(_all_children(ui))
+    picture = next(w for w in parts if isinstance(w, widgets.Image))
+    slider = next(w for w in parts if isinstance(w, widgets.FloatSlider))
+    before = picture.value
+    slider.value = 2.0  # outside a kernel the redraw runs at once
+    assert picture.value != before and e.weights[0] == 2.0
+    next(w for w in parts if isinstance(w, widgets.Button) and w.description == "reset").click()
+    assert picture.value == before and e.weights == [0.0, 0.0, 0.0]
+    next(w for w in parts if isinstance(w, widgets.Button) and w.description == "new random z").click()
+    assert picture.value != before
+
+
+def test_the_built_widget_has_digit_and_blend_controls_for_a_conditional_generator():
+    import ipywidgets as widgets
+    from gan_utils.widgets import build_latent_explorer
+
+    torch.manual_seed(0)
+    e = LatentExplorer(ConditionalDCGANGenerator(), num_directions=2)
+    parts = list(_all_children(build_latent_explorer(e, scale=2)))
+    picture = next(w for w in parts if isinstance(w, widgets.Image))
+    digit = next(w for w in parts if isinstance(w, widgets.ToggleButtons))
+    blend = next(w for w in parts if isinstance(w, widgets.FloatSlider) and w.description == "blend")
+    before = picture.value
+    digit.value = 7
+    assert picture.value != before and e.class_weights[7] == 1.0
+    blend.value = 0.5
+    assert e.class_weights[7] == 0.5 and e.class_weights[8] == 0.5
+    assert not any(isinstance(w, widgets.ToggleButtons) for w in _all_children(build_latent_explorer(explorer())))

@@ -1,0 +1,80 @@
+"""ipywidgets controls for a LatentExplorer. Only wiring lives here; the logic is in explorer.py."""
+import asyncio
+
+import ipywidgets as widgets
+
+from .explorer import LatentExplorer, LatestOnly
+
+
+class _Now:
+    """A handle for work that already ran (no event loop to schedule on, e.g. plain Python)."""
+
+    def cancel(self) -> None:
+        pass
+
+
+def _scheduler():
+    """``loop.call_later`` inside a running kernel; outside one, run at once."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
+    if loop is None:
+        return lambda delay, fn: (fn(), _Now())[1]
+    return loop.call_later
+
+
+def build_latent_explorer(explorer: LatentExplorer, slider_range: float = 3.0, scale: int = 8) -> widgets.VBox:
+    """Sliders along the explorer's directions, "new random z" and "reset" buttons, a digit
+    selector and a two-digit blend for a conditional G, and the image. Returns the widget (display
+    it yourself); rapid slider moves are coalesced so only the newest value is drawn."""
+    picture = widgets.Image(value=explorer.png(scale), format="png", layout=widgets.Layout(width=f"{28 * scale}px"))
+    timing = widgets.HTML()
+
+    def redraw():
+        picture.value = explorer.png(scale)
+        timing.value = f"<small>drawn in {explorer.render_ms:.1f} ms</small>"
+
+    latest = LatestOnly(redraw, _scheduler())
+    sliders = []
+    for index in range(len(explorer.weights)):
+        slider = widgets.FloatSlider(value=0.0, min=-slider_range, max=slider_range, step=0.1,
+                                     description=f"direction {index + 1}", continuous_update=True)
+        slider.observe(lambda change, i=index: (explorer.set_weight(i, change["new"]), latest.request()),
+                       names="value")
+        sliders.append(slider)
+
+    new_z = widgets.Button(description="new random z", icon="random")
+    reset = widgets.Button(description="reset", icon="undo")
+
+    def on_new_z(_):
+        explorer.new_z()
+        latest.request()
+
+    def on_reset(_):
+        for slider in sliders:  # each slider's handler updates the explorer
+            slider.value = 0.0
+        explorer.reset()
+        latest.request()
+
+    new_z.on_click(on_new_z)
+    reset.on_click(on_reset)
+    controls = [*sliders, widgets.HBox([new_z, reset])]
+
+    if explorer.num_classes is not None:
+        digit = widgets.ToggleButtons(options=list(range(explorer.num_classes)), value=0, description="digit",
+                                      style={"button_width": "32px"})
+        other = widgets.Dropdown(options=list(range(explorer.num_classes)), value=8, description="blend into",
+                                 layout=widgets.Layout(width="180px"))
+        amount = widgets.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.05, description="blend",
+                                     continuous_update=True)
+
+        def on_label(_):
+            explorer.blend_digits(digit.value, other.value, amount.value)
+            latest.request()
+
+        for control in (digit, other, amount):
+            control.observe(on_label, names="value")
+        controls += [digit, widgets.HBox([other, amount])]
+
+    return widgets.VBox([widgets.HBox([widgets.VBox(controls), widgets.VBox([picture, timing])])])
