@@ -73,3 +73,24 @@ def principal_directions(G, count: int, num_points: int = 16, seed: int = 0, lab
     G.train(was_training)
     _, vectors = torch.linalg.eigh(metric)                                  # ascending eigenvalues
     return vectors[:, -count:].flip(1).T.float().contiguous()
+
+
+@torch.no_grad()
+def ink_change(G, direction: torch.Tensor, amount: float = 2.0, n: int = 64, seed: int = 0) -> float:
+    """How much a move along ``direction`` changes the ink: the share of bright pixels (> 0 in
+    [-1, 1]) at ``z + amount * d`` minus at ``z - amount * d``, averaged over ``n`` random z.
+    Thicker strokes give a positive number, thinner ones a negative one. Unconditional G only."""
+    direction = torch.as_tensor(direction, dtype=torch.float32).flatten()
+    if direction.numel() != G.latent_dim:
+        raise ValueError(f"a direction needs {G.latent_dim} numbers (one per latent dimension), "
+                         f"got {direction.numel()}")
+    if direction.norm() < 1e-8:
+        raise ValueError("the direction is all zeros: it does not point anywhere")
+    direction = direction / direction.norm()
+    z = torch.randn(n, G.latent_dim, generator=torch.Generator().manual_seed(seed))
+    was_training = G.training
+    G.eval()
+    ink_plus = (G(z + amount * direction) > 0).float().mean().item()
+    ink_minus = (G(z - amount * direction) > 0).float().mean().item()
+    G.train(was_training)
+    return ink_plus - ink_minus
