@@ -198,3 +198,29 @@ def test_the_built_widget_has_digit_and_blend_controls_for_a_conditional_generat
     blend.value = 0.5
     assert e.class_weights[7] == 0.5 and e.class_weights[8] == 0.5
     assert not any(isinstance(w, widgets.ToggleButtons) for w in _all_children(build_latent_explorer(explorer())))
+
+
+class InkGenerator(nn.Module):
+    """Pixel k = z[0] + c_k: moving z[0] up makes more pixels bright (thicker), z[1] does nothing."""
+
+    latent_dim = 4
+
+    def __init__(self):
+        super().__init__()
+        self.offsets = nn.Parameter(torch.linspace(-3, 3, 784).view(1, 1, 28, 28), requires_grad=False)
+
+    def forward(self, z):
+        return z[:, :1, None, None] + self.offsets
+
+
+def test_ink_change_measures_thicker_thinner_and_no_change():
+    from gan_utils.widgets import ink_change
+
+    G = InkGenerator()
+    assert ink_change(G, torch.tensor([1.0, 0, 0, 0])) > 0.3
+    assert ink_change(G, torch.tensor([-2.0, 0, 0, 0])) < -0.3  # the length does not matter
+    assert ink_change(G, torch.tensor([0, 1.0, 0, 0])) == 0.0
+    with pytest.raises(ValueError, match="needs 4 numbers"):
+        ink_change(G, torch.ones(5))
+    with pytest.raises(ValueError, match="all zeros"):
+        ink_change(G, torch.zeros(4))
