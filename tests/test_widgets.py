@@ -5,7 +5,7 @@ import torch
 from torch import nn
 
 from gan_utils.models import ConditionalDCGANGenerator, DCGANGenerator, MLPGenerator
-from gan_utils.widgets import (LatentExplorer, LatestOnly, interpolation_path, lerp, principal_directions,
+from gan_utils.widgets import (LatentExplorer, Throttle, interpolation_path, lerp, principal_directions,
                                random_directions, slerp)
 
 
@@ -134,28 +134,25 @@ class FakeScheduler:
         self.calls = []
 
     def __call__(self, delay, fn):
-        handle = type("Handle", (), {"cancelled": False})()
-        handle.cancel = lambda: setattr(handle, "cancelled", True)
-        self.calls.append((handle, fn))
-        return handle
+        self.calls.append(fn)
 
     def run_due(self):
-        for handle, fn in self.calls:
-            if not handle.cancelled:
-                fn()
-        self.calls = []
+        calls, self.calls = self.calls, []
+        for fn in calls:
+            fn()
 
 
-def test_rapid_requests_render_only_the_newest():
-    rendered, scheduler = [], FakeScheduler()
-    latest = LatestOnly(rendered.append, scheduler)
-    for value in range(10):
-        latest.request(value)
+def test_a_fast_drag_draws_at_once_then_only_the_newest_value():
+    drawn, scheduler = [], FakeScheduler()
+    throttle = Throttle(drawn.append, scheduler)
+    for value in range(10):  # ten values within one cool-down
+        throttle.request(value)
+    assert drawn == [0]
     scheduler.run_due()
-    assert rendered == [9]
-    latest.request(42)
-    scheduler.run_due()
-    assert rendered == [9, 42]
+    assert drawn == [0, 9]
+    scheduler.run_due()  # nothing new arrived: nothing more to draw
+    throttle.request(42)
+    assert drawn == [0, 9, 42]
 
 
 def _all_children(widget):
@@ -196,7 +193,7 @@ def test_the_built_widget_has_digit_and_blend_controls_for_a_conditional_generat
     digit.value = 7
     assert picture.value != before and e.class_weights[7] == 1.0
     blend.value = 0.5
-    assert e.class_weights[7] == 0.5 and e.class_weights[8] == 0.5
+    assert e.class_weights[7] == 0.5 and e.class_weights[1] == 0.5  # "blend into" starts at the next digit
     assert not any(isinstance(w, widgets.ToggleButtons) for w in _all_children(build_latent_explorer(explorer())))
 
 
@@ -224,3 +221,28 @@ def test_ink_change_measures_thicker_thinner_and_no_change():
         ink_change(G, torch.ones(5))
     with pytest.raises(ValueError, match="all zeros"):
         ink_change(G, torch.zeros(4))
+
+
+def test_the_digit_buttons_start_at_the_explorers_digit():
+    import ipywidgets as widgets
+    from gan_utils.widgets import build_latent_explorer
+
+    torch.manual_seed(0)
+    e = LatentExplorer(ConditionalDCGANGenerator(), num_directions=1, digit=3)
+    parts = list(_all_children(build_latent_explorer(e, scale=2)))
+    assert next(w for w in parts if isinstance(w, widgets.ToggleButtons)).value == 3
+    assert next(w for w in parts if isinstance(w, widgets.Dropdown)).value == 4
+
+
+def test_principal_directions_have_a_fixed_sign():
+    directions = principal_directions(MLPGenerator(), count=3, num_points=2)
+    largest = directions.gather(1, directions.abs().argmax(1, keepdim=True))
+    assert (largest > 0).all()
+
+
+def test_slerp_refuses_batches_and_opposite_codes():
+    with pytest.raises(ValueError, match="two single codes"):
+        slerp(torch.randn(4, 10), torch.randn(4, 10), 0.5)
+    a = torch.randn(10)
+    with pytest.raises(ValueError, match="opposite directions"):
+        slerp(a, -a, 0.5)

@@ -57,7 +57,7 @@ class ConditionalDCGANGenerator(nn.Module):
         if class_weights.shape != (len(z), self.num_classes):
             raise ValueError(f"class_weights must have shape ({len(z)}, {self.num_classes}), one weight "
                              f"per digit for each z; got {tuple(class_weights.shape)}")
-        z_and_label = torch.cat([z.flatten(1), class_weights.to(z.dtype)], dim=1)  # (N, 110)
+        z_and_label = torch.cat([z.flatten(1), class_weights.to(z.device, z.dtype)], dim=1)  # (N, 110)
         return self.net(z_and_label[:, :, None, None])                     # (N, 1, 28, 28)
 
 

@@ -33,6 +33,7 @@ class LatentExplorer:
         self.base = torch.randn(self.latent_dim, generator=self._rng)
         self.weights = [0.0] * len(self.directions)
         self.class_weights = None
+        self.digits, self.amount = None, 0.0  # (digit_a, digit_b) and the blend, conditional G only
         self.render_ms = None  # how long the last png() took
         if self.num_classes is not None:
             self.set_digit(digit)
@@ -74,6 +75,7 @@ class LatentExplorer:
         weights[int(digit_a)] += 1.0 - amount
         weights[int(digit_b)] += amount
         self.class_weights = weights
+        self.digits, self.amount = (int(digit_a), int(digit_b)), float(amount)
 
     @torch.no_grad()
     def image(self) -> torch.Tensor:
@@ -96,23 +98,29 @@ class LatentExplorer:
         return buffer.getvalue()
 
 
-class LatestOnly:
-    """Coalesce rapid requests: only the newest one is carried out, ``delay`` seconds after it.
+class Throttle:
+    """Carry out the first request at once, then at most one every ``delay`` seconds, always
+    finishing with the newest: a fast slider drag shows a moving picture and never a backlog.
 
-    Slider drags send many values; rendering each would queue a backlog. ``schedule(delay, fn)``
-    must return a handle with ``cancel()`` (``asyncio``'s ``loop.call_later`` does); tests pass a
-    fake scheduler.
+    ``schedule(delay, fn)`` runs ``fn`` later (``asyncio``'s ``loop.call_later`` in a kernel);
+    tests pass a fake scheduler.
     """
 
     def __init__(self, action, schedule, delay: float = 0.03):
         self.action, self.schedule, self.delay = action, schedule, delay
-        self._pending = None
+        self._cooling = False
+        self._waiting = None  # the newest request that arrived while cooling down
 
     def request(self, *args) -> None:
-        if self._pending is not None:
-            self._pending.cancel()
-        self._pending = self.schedule(self.delay, lambda: self._run(args))
-
-    def _run(self, args) -> None:
-        self._pending = None
+        if self._cooling:
+            self._waiting = args
+            return
         self.action(*args)
+        self._cooling = True
+        self.schedule(self.delay, self._cooled)
+
+    def _cooled(self) -> None:
+        self._cooling = False
+        waiting, self._waiting = self._waiting, None
+        if waiting is not None:
+            self.request(*waiting)

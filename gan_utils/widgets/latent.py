@@ -1,4 +1,5 @@
 """Moving through the latent space: interpolation and a few directions worth sliding along."""
+import math
 import warnings
 
 import torch
@@ -13,11 +14,17 @@ def slerp(z_a: torch.Tensor, z_b: torch.Tensor, t: float) -> torch.Tensor:
     """The great-circle path from ``z_a`` to ``z_b``: the angle changes evenly and the length is
     interpolated, so midpoints keep the typical length of a Gaussian z (a straight line cuts
     through the low-density middle of the ball)."""
+    if z_a.numel() != z_b.numel() or z_a.dim() > 1 and len(z_a) != 1:
+        raise ValueError(f"slerp takes two single codes of the same size, shaped (latent_dim,) or "
+                         f"(1, latent_dim); got {tuple(z_a.shape)} and {tuple(z_b.shape)}")
     a, b = z_a.flatten(), z_b.flatten()
     cos = torch.dot(a, b) / (a.norm() * b.norm()).clamp_min(1e-12)
     angle = torch.arccos(cos.clamp(-1.0, 1.0))
     if angle.item() < 1e-4:  # (almost) the same direction: the line is the circle
         return lerp(z_a, z_b, t)
+    if angle.item() > math.pi - 1e-3:
+        raise ValueError("the two codes point in opposite directions, so no single great circle joins "
+                         "them; nudge one of them (or use lerp)")
     direction = (torch.sin((1 - t) * angle) * a / a.norm() + torch.sin(t * angle) * b / b.norm()) / torch.sin(angle)
     length = (1 - t) * a.norm() + t * b.norm()
     return (direction * length).view_as(z_a)
@@ -72,14 +79,17 @@ def principal_directions(G, count: int, num_points: int = 16, seed: int = 0, lab
         metric += jacobian.T @ jacobian
     G.train(was_training)
     _, vectors = torch.linalg.eigh(metric)                                  # ascending eigenvalues
-    return vectors[:, -count:].flip(1).T.float().contiguous()
+    directions = vectors[:, -count:].flip(1).T                              # (count, latent_dim)
+    largest = directions.gather(1, directions.abs().argmax(1, keepdim=True))
+    return (directions * largest.sign()).float().contiguous()  # a fixed sign: largest entry positive
 
 
 @torch.no_grad()
 def ink_change(G, direction: torch.Tensor, amount: float = 2.0, n: int = 64, seed: int = 0) -> float:
     """How much a move along ``direction`` changes the ink: the share of bright pixels (> 0 in
     [-1, 1]) at ``z + amount * d`` minus at ``z - amount * d``, averaged over ``n`` random z.
-    Thicker strokes give a positive number, thinner ones a negative one. Unconditional G only."""
+    Thicker strokes give a positive number, thinner ones a negative one. A conditional G draws
+    the digits 0..9 in turn, the same digits at both ends, so only the style can change the ink."""
     direction = torch.as_tensor(direction, dtype=torch.float32).flatten()
     if direction.numel() != G.latent_dim:
         raise ValueError(f"a direction needs {G.latent_dim} numbers (one per latent dimension), "
@@ -87,10 +97,18 @@ def ink_change(G, direction: torch.Tensor, amount: float = 2.0, n: int = 64, see
     if direction.norm() < 1e-8:
         raise ValueError("the direction is all zeros: it does not point anywhere")
     direction = direction / direction.norm()
-    z = torch.randn(n, G.latent_dim, generator=torch.Generator().manual_seed(seed))
+    device = next(G.parameters()).device
+    z = torch.randn(n, G.latent_dim, generator=torch.Generator().manual_seed(seed)).to(device)
+    direction = direction.to(device)
+    num_classes = getattr(G, "num_classes", None)
+    labels = None if num_classes is None else (torch.arange(n) % num_classes).to(device)
+
+    def ink(codes):
+        images = G(codes) if labels is None else G(codes, labels)
+        return (images > 0).float().mean().item()
+
     was_training = G.training
     G.eval()
-    ink_plus = (G(z + amount * direction) > 0).float().mean().item()
-    ink_minus = (G(z - amount * direction) > 0).float().mean().item()
+    ink_plus, ink_minus = ink(z + amount * direction), ink(z - amount * direction)
     G.train(was_training)
     return ink_plus - ink_minus

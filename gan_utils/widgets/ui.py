@@ -3,14 +3,7 @@ import asyncio
 
 import ipywidgets as widgets
 
-from .explorer import LatentExplorer, LatestOnly
-
-
-class _Now:
-    """A handle for work that already ran (no event loop to schedule on, e.g. plain Python)."""
-
-    def cancel(self) -> None:
-        pass
+from .explorer import LatentExplorer, Throttle
 
 
 def _scheduler():
@@ -20,7 +13,7 @@ def _scheduler():
     except RuntimeError:
         loop = None
     if loop is None:
-        return lambda delay, fn: (fn(), _Now())[1]
+        return lambda delay, fn: fn()
     return loop.call_later
 
 
@@ -32,16 +25,20 @@ def build_latent_explorer(explorer: LatentExplorer, slider_range: float = 3.0, s
     timing = widgets.HTML()
 
     def redraw():
-        picture.value = explorer.png(scale)
-        timing.value = f"<small>drawn in {explorer.render_ms:.1f} ms</small>"
+        try:
+            picture.value = explorer.png(scale)
+            timing.value = f"<small>drawn in {explorer.render_ms:.1f} ms</small>"
+        except Exception as error:  # a callback's error would only reach the kernel's log
+            timing.value = f"<b>could not draw:</b> {type(error).__name__}: {error}"
 
-    latest = LatestOnly(redraw, _scheduler())
+    latest = Throttle(redraw, _scheduler())
+    muted = []  # non-empty while reset moves the sliders itself
     sliders = []
     for index in range(len(explorer.weights)):
         slider = widgets.FloatSlider(value=0.0, min=-slider_range, max=slider_range, step=0.1,
                                      description=f"direction {index + 1}", continuous_update=True)
-        slider.observe(lambda change, i=index: (explorer.set_weight(i, change["new"]), latest.request()),
-                       names="value")
+        slider.observe(lambda change, i=index: (explorer.set_weight(i, change["new"]),
+                                                muted or latest.request()), names="value")
         sliders.append(slider)
 
     new_z = widgets.Button(description="new random z", icon="random")
@@ -52,21 +49,26 @@ def build_latent_explorer(explorer: LatentExplorer, slider_range: float = 3.0, s
         latest.request()
 
     def on_reset(_):
-        for slider in sliders:  # each slider's handler updates the explorer
+        muted.append(True)
+        for slider in sliders:
             slider.value = 0.0
+        muted.clear()
         explorer.reset()
-        latest.request()
+        latest.request()  # one redraw, not one per slider
 
     new_z.on_click(on_new_z)
     reset.on_click(on_reset)
     controls = [*sliders, widgets.HBox([new_z, reset])]
 
     if explorer.num_classes is not None:
-        digit = widgets.ToggleButtons(options=list(range(explorer.num_classes)), value=0, description="digit",
+        digit_a, digit_b = explorer.digits
+        if digit_b == digit_a:
+            digit_b = (digit_a + 1) % explorer.num_classes
+        digit = widgets.ToggleButtons(options=list(range(explorer.num_classes)), value=digit_a, description="digit",
                                       style={"button_width": "32px"})
-        other = widgets.Dropdown(options=list(range(explorer.num_classes)), value=8, description="blend into",
+        other = widgets.Dropdown(options=list(range(explorer.num_classes)), value=digit_b, description="blend into",
                                  layout=widgets.Layout(width="180px"))
-        amount = widgets.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.05, description="blend",
+        amount = widgets.FloatSlider(value=explorer.amount, min=0.0, max=1.0, step=0.05, description="blend",
                                      continuous_update=True)
 
         def on_label(_):
