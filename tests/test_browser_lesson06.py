@@ -1,0 +1,248 @@
+"""Lesson 06 in a real browser: JupyterLab runs the notebook, a latent slider moves, the digit redraws.
+
+The unit tests drive ``LatentExplorer`` without a browser; this test checks the part they cannot:
+that the widgets render in JupyterLab and that a slider change travels to the kernel and back as a
+new picture. It starts its own JupyterLab (fresh settings, workspaces and browser profile), drives
+the system Chromium through Playwright and never downloads a browser. It is skipped when
+``/usr/bin/chromium`` or the ``playwright`` package is missing. Screenshots go to
+``outputs/browser/lesson06_before.png`` and ``outputs/browser/lesson06.png``.
+Run only this test with:  .venv/bin/python -m pytest -q -m browser
+"""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import warnings
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip(f"browser test needs Chromium at {CHROMIUM} (apt-get install -y chromium chromium-driver)",
+                allow_module_level=True)
+try:
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect, sync_playwright
+except ImportError as error:
+    pytest.skip(f"browser test needs the playwright package (pip install playwright): {error}",
+                allow_module_level=True)
+
+pytestmark = pytest.mark.browser
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SERVER_ROOT = REPO_ROOT                       # JupyterLab's root folder
+NOTEBOOK = "notebooks/06_latent_space.ipynb"  # relative to SERVER_ROOT
+SCREENSHOTS = REPO_ROOT / "outputs" / "browser"
+
+TEST_BUDGET_S = 150        # server start to last check; with teardown (<= 40 s) under 3 minutes
+SERVER_START_S = 60
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+# Read by JupyterLab from <app_settings_dir>/overrides.json: no news or update checks (the machine
+# may be offline), and no autosave, so the run's outputs never get written back into the lesson.
+OVERRIDES = {
+    "@jupyterlab/apputils-extension:notification": {"checkForUpdates": False, "fetchNews": "false"},
+    "@jupyterlab/docmanager-extension:plugin": {"autosave": False},
+}
+SLIDER_PRESSES = 5
+
+DEADLINE = {"t": time.monotonic() + TEST_BUDGET_S}  # reset when the server fixture starts
+
+
+def ms_left(cap_s: float) -> float:
+    """A Playwright timeout (ms): at most cap_s, never past the test's overall deadline."""
+    return max(1.0, min(cap_s, DEADLINE["t"] - time.monotonic())) * 1000
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def log_tail(path: Path, chars: int = 3000) -> str:
+    try:
+        return path.read_text(errors="replace")[-chars:]
+    except OSError:
+        return "(no server log)"
+
+
+@pytest.fixture(scope="module")
+def jupyter_url():
+    """A private JupyterLab on 127.0.0.1, no token; killed (with its kernels) at the end."""
+    DEADLINE["t"] = time.monotonic() + TEST_BUDGET_S
+    with tempfile.TemporaryDirectory(prefix="gan-browser-lab-") as tmp:
+        tmp = Path(tmp)
+        app_settings = tmp / "app-settings"
+        app_settings.mkdir()
+        (app_settings / "overrides.json").write_text(json.dumps(OVERRIDES, indent=2))
+        env = dict(os.environ,
+                   JUPYTERLAB_SETTINGS_DIR=str(tmp / "user-settings"),
+                   JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
+                   JUPYTER_RUNTIME_DIR=str(tmp / "runtime"))
+        env.pop("MPLBACKEND", None)  # conftest sets Agg for nbval; students get inline figures
+        port = free_port()
+        jupyter = Path(sys.executable).parent / "jupyter"
+        command = [str(jupyter), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--allow-root",
+                   "--ServerApp.token=", "--ServerApp.password=", f"--ServerApp.root_dir={SERVER_ROOT}",
+                   "--LabApp.expose_app_in_browser=True",
+                   # the default app settings dir is <sys.prefix>/share/jupyter/lab/settings;
+                   # a private one keeps the overrides out of the course's environment
+                   f"--LabApp.app_settings_dir={app_settings}",
+                   # opening a notebook saves a checkpoint; keep it out of the repository
+                   f"--FileCheckpoints.checkpoint_dir={tmp / 'checkpoints'}"]
+        log_path = tmp / "jupyter.log"
+        with open(log_path, "wb") as log:
+            server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                      cwd=SERVER_ROOT, start_new_session=True)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            give_up = time.monotonic() + SERVER_START_S
+            while True:
+                if server.poll() is not None:
+                    pytest.fail(f"JupyterLab exited with code {server.returncode}:\n{log_tail(log_path)}")
+                try:
+                    with urllib.request.urlopen(f"{url}/api/status", timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() > give_up:
+                    pytest.fail(f"JupyterLab did not answer {url}/api/status within {SERVER_START_S} s:\n"
+                                f"{log_tail(log_path)}")
+                time.sleep(0.25)
+            yield url, log_path
+        finally:
+            stop(server)
+
+
+def stop(server: subprocess.Popen) -> None:
+    """SIGTERM lets Jupyter shut its kernels down; SIGKILL the whole group if it lingers."""
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            pass
+    try:
+        os.killpg(server.pid, signal.SIGKILL)  # the session started for the server: kernels included
+    except (ProcessLookupError, PermissionError):
+        pass
+    server.wait(timeout=10)
+
+
+# The picture's pixels, as the browser decoded them (works for blob: and data: URLs alike).
+PIXELS_JS = """img => {
+    if (!img.src || !img.complete || img.naturalWidth === 0) return null;
+    const canvas = document.createElement('canvas');
+    canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+    canvas.getContext('2d').drawImage(img, 0, 0);
+    return canvas.toDataURL('image/png');
+}"""
+KERNEL_IDLE_JS = ("() => window.jupyterapp?.shell?.currentWidget?.sessionContext?.session?.kernel?.status"
+                  " === 'idle'")
+
+
+def show_explorer(page, explorer) -> None:
+    """Scroll the explorer to the middle of the notebook, so that the screenshots show it whole.
+
+    JupyterLab renders long notebooks lazily, so the layout shifts while scrolling: repeat until it holds."""
+    try:
+        page.wait_for_function("""el => {
+            const r = el.getBoundingClientRect();
+            if (r.top >= 0 && r.bottom <= window.innerHeight) return true;
+            el.scrollIntoView({block: 'center', behavior: 'instant'});
+            return false; }""", arg=explorer.element_handle(timeout=ms_left(5)), timeout=ms_left(5), polling=100)
+    except PlaywrightTimeout:
+        pass  # taller than the window, or still settling: the screenshots are only for people
+
+
+def test_lesson06_slider_redraws_the_digit_in_jupyterlab(jupyter_url):
+    url, log_path = jupyter_url
+    assert (SERVER_ROOT / NOTEBOOK).exists(), f"{NOTEBOOK} is missing under {SERVER_ROOT}"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    step = "starting Chromium"
+    with tempfile.TemporaryDirectory(prefix="gan-browser-profile-") as profile, sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
+            viewport={"width": 1400, "height": 1000}, timeout=ms_left(60))
+        page = context.pages[0] if context.pages else context.new_page()
+        console = []
+        page.on("console", lambda message: console.append(f"{message.type}: {message.text}")
+                if message.type in ("error", "warning") else None)
+        page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
+        try:
+            step = f"opening {NOTEBOOK}"
+            page.goto(f"{url}/lab/tree/{NOTEBOOK}", timeout=ms_left(60))
+            page.wait_for_function("() => window.jupyterapp?.shell?.currentWidget?.content?.widgets?.length > 0",
+                                   timeout=ms_left(60))
+
+            step = "waiting for the kernel to be idle"
+            page.wait_for_function(KERNEL_IDLE_JS, timeout=ms_left(60), polling=200)
+
+            step = "running all cells"
+            # not awaited here: the promise settles when the last cell has run (false if a cell failed)
+            page.evaluate("""() => {
+                window.__runAll = 'running';
+                window.jupyterapp.commands.execute('notebook:run-all-cells').then(
+                    ok => { window.__runAll = ok === false ? 'a cell failed' : 'done'; },
+                    error => { window.__runAll = 'error: ' + error; });
+            }""")
+
+            step = "waiting for the explorer (first slider and its picture)"
+            slider = page.locator(".jp-Notebook .widget-slider").first
+            slider.wait_for(state="visible", timeout=ms_left(120))
+            explorer = page.locator(".jp-OutputArea-output", has=page.locator(".widget-slider")).first
+            image = explorer.locator("img.widget-image, .widget-image img").first
+            image.wait_for(state="visible", timeout=ms_left(30))
+            page.wait_for_function(f"img => ({PIXELS_JS})(img) !== null",
+                                   arg=image.element_handle(), timeout=ms_left(30))
+
+            step = "waiting for the rest of the notebook to run (the kernel takes slider changes after it)"
+            page.wait_for_function("() => window.__runAll !== 'running'", timeout=ms_left(120), polling=250)
+            run_all = page.evaluate("() => window.__runAll")
+            if run_all != "done":
+                warnings.warn(f"{NOTEBOOK} in JupyterLab, run all cells: {run_all} (nbval reports which cell)")
+            show_explorer(page, explorer)
+            page.screenshot(path=SCREENSHOTS / "lesson06_before.png", full_page=True)
+
+            src_before, pixels_before = image.get_attribute("src"), image.evaluate(PIXELS_JS)
+            readout = explorer.locator(".widget-readout").first
+            value_before = readout.inner_text(timeout=ms_left(5))
+
+            step = f"pressing ArrowRight {SLIDER_PRESSES} times on the first slider"
+            handle = slider.locator(".noUi-handle").first
+            handle.focus(timeout=ms_left(10))
+            for _ in range(SLIDER_PRESSES):
+                page.keyboard.press("ArrowRight")
+            expect(readout, f"the slider did not move: readout still {value_before!r} after {SLIDER_PRESSES} "
+                            "ArrowRight").not_to_have_text(value_before, timeout=ms_left(10))
+            value_after = readout.inner_text(timeout=ms_left(5))
+
+            step = f"waiting for the picture to change (slider {value_before} -> {value_after}; run-all: {run_all})"
+            page.wait_for_function(
+                f"([img, src, pixels]) => img.src !== src && ({PIXELS_JS})(img) !== null"
+                f" && ({PIXELS_JS})(img) !== pixels",
+                arg=[image.element_handle(), src_before, pixels_before], timeout=ms_left(30), polling=100)
+            assert image.get_attribute("src") != src_before
+            assert image.evaluate(PIXELS_JS) != pixels_before
+            show_explorer(page, explorer)
+        except (PlaywrightError, PlaywrightTimeout, AssertionError) as error:
+            pytest.fail(f"lesson 06 in JupyterLab failed while {step}, {time.monotonic() - started:.0f} s in: "
+                        f"{error}\n"
+                        f"screenshot: {SCREENSHOTS / 'lesson06.png'}\n"
+                        f"browser console (last 20):\n" + "\n".join(console[-20:]) +
+                        f"\nJupyter log (tail):\n{log_tail(log_path)}")
+        finally:
+            try:
+                page.screenshot(path=SCREENSHOTS / "lesson06.png", full_page=True, timeout=15_000)
+            finally:
+                context.close()
