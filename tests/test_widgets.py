@@ -194,6 +194,9 @@ def test_the_built_widget_has_digit_and_blend_controls_for_a_conditional_generat
     assert picture.value != before and e.class_weights[7] == 1.0
     blend.value = 0.5
     assert e.class_weights[7] == 0.5 and e.class_weights[1] == 0.5  # "blend into" starts at the next digit
+    other = next(w for w in parts if isinstance(w, widgets.Dropdown))
+    other.value = 2
+    assert e.class_weights[7] == 0.5 and e.class_weights[2] == 0.5 and e.class_weights[1] == 0.0
     assert not any(isinstance(w, widgets.ToggleButtons) for w in _all_children(build_latent_explorer(explorer())))
 
 
