@@ -27,12 +27,16 @@ def _up(in_channels: int, out_channels: int, kernel: int, stride: int, padding: 
             nn.BatchNorm2d(out_channels), nn.ReLU(True)]
 
 
+def _judging(conv: nn.Conv2d, spectral_norm: bool) -> nn.Module:
+    """A discriminator conv, spectrally normalized (largest stretch held at 1) when asked."""
+    return _spectral_norm(conv) if spectral_norm else conv
+
+
 def _down(in_channels: int, out_channels: int, batch_norm: bool = True,
           spectral_norm: bool = False) -> list[nn.Module]:
     """Strided conv (halves height and width) -> BatchNorm -> LeakyReLU(0.2): one discriminator block.
-    With ``spectral_norm`` the conv's largest stretch is held at 1 and there is no BatchNorm."""
-    conv = nn.Conv2d(in_channels, out_channels, 4, 2, 1, bias=False)
-    layers = [_spectral_norm(conv) if spectral_norm else conv]
+    With ``spectral_norm`` the conv is spectrally normalized and there is no BatchNorm."""
+    layers = [_judging(nn.Conv2d(in_channels, out_channels, 4, 2, 1, bias=False), spectral_norm)]
     if batch_norm and not spectral_norm:
         layers.append(nn.BatchNorm2d(out_channels))
     layers.append(nn.LeakyReLU(0.2, inplace=True))
@@ -86,12 +90,11 @@ class DCGANDiscriminator(nn.Module):
         self.config = dict(image_size=image_size, channels=channels, ndf=ndf, spectral_norm=spectral_norm)
         self.image_size, self.channels = image_size, channels
         sn = spectral_norm
-        last = (lambda conv: _spectral_norm(conv)) if sn else (lambda conv: conv)
         if image_size == 28:
             self.net = nn.Sequential(
                 *_down(channels, ndf, batch_norm=False, spectral_norm=sn),  # (N, 32, 14, 14)  no BatchNorm on the input layer
                 *_down(ndf, ndf * 2, spectral_norm=sn),                     # (N, 64, 7, 7)
-                last(nn.Conv2d(ndf * 2, 1, 7, 1, 0, bias=False)),           # (N, 1, 1, 1)
+                _judging(nn.Conv2d(ndf * 2, 1, 7, 1, 0, bias=False), sn),   # (N, 1, 1, 1)
                 nn.Flatten(),                                               # (N, 1) logit
             )
         else:
@@ -100,7 +103,7 @@ class DCGANDiscriminator(nn.Module):
                 *_down(ndf, ndf * 2, spectral_norm=sn),                     # (N, 128, 16, 16)
                 *_down(ndf * 2, ndf * 4, spectral_norm=sn),                 # (N, 256, 8, 8)
                 *_down(ndf * 4, ndf * 8, spectral_norm=sn),                 # (N, 512, 4, 4)
-                last(nn.Conv2d(ndf * 8, 1, 4, 1, 0, bias=False)),           # (N, 1, 1, 1)
+                _judging(nn.Conv2d(ndf * 8, 1, 4, 1, 0, bias=False), sn),   # (N, 1, 1, 1)
                 nn.Flatten(),                                               # (N, 1) logit
             )
 

@@ -5,6 +5,7 @@ import time
 import torch
 from PIL import Image
 
+from ..data.pixels import denormalize
 from .latent import principal_directions
 
 
@@ -32,11 +33,20 @@ class LatentExplorer:
         self._rng = torch.Generator().manual_seed(seed)
         self.base = torch.randn(self.latent_dim, generator=self._rng)
         self.weights = [0.0] * len(self.directions)
-        self.class_weights = None
         self.digits, self.amount = None, 0.0  # (digit_a, digit_b) and the blend, conditional G only
         self.render_ms = None  # how long the last png() took
         if self.num_classes is not None:
             self.set_digit(digit)
+
+    @property
+    def class_weights(self) -> torch.Tensor | None:
+        """The soft label G gets: ``(1 - amount) * one_hot(a) + amount * one_hot(b)``, (num_classes,)."""
+        if self.digits is None:
+            return None
+        weights = torch.zeros(self.num_classes)
+        weights[self.digits[0]] += 1.0 - self.amount
+        weights[self.digits[1]] += self.amount
+        return weights
 
     @property
     def z(self) -> torch.Tensor:
@@ -71,10 +81,6 @@ class LatentExplorer:
                 raise ValueError(f"digits must be 0..{self.num_classes - 1}, got {digit}")
         if not 0.0 <= amount <= 1.0:
             raise ValueError(f"amount must be between 0 and 1, got {amount}")
-        weights = torch.zeros(self.num_classes)
-        weights[int(digit_a)] += 1.0 - amount
-        weights[int(digit_b)] += amount
-        self.class_weights = weights
         self.digits, self.amount = (int(digit_a), int(digit_b)), float(amount)
 
     @torch.no_grad()
@@ -89,7 +95,7 @@ class LatentExplorer:
     def png(self, scale: int = 6) -> bytes:
         """The current image as PNG bytes, enlarged ``scale`` times with sharp pixels."""
         start = time.perf_counter()
-        pixels = ((self.image()[0] + 1) * 127.5).clamp(0, 255).round().byte().numpy()
+        pixels = denormalize(self.image()[0]).mul(255).round().to(torch.uint8).numpy()
         picture = Image.fromarray(pixels, mode="L")
         picture = picture.resize((picture.width * scale, picture.height * scale), Image.NEAREST)
         buffer = io.BytesIO()

@@ -9,18 +9,15 @@ from .explorer import LatentExplorer, Throttle
 def _scheduler():
     """``loop.call_later`` inside a running kernel; outside one, run at once."""
     try:
-        loop = asyncio.get_running_loop()
+        return asyncio.get_running_loop().call_later
     except RuntimeError:
-        loop = None
-    if loop is None:
         return lambda delay, fn: fn()
-    return loop.call_later
 
 
 def build_latent_explorer(explorer: LatentExplorer, slider_range: float = 3.0, scale: int = 8) -> widgets.VBox:
     """Sliders along the explorer's directions, "new random z" and "reset" buttons, a digit
     selector and a two-digit blend for a conditional G, and the image. Returns the widget (display
-    it yourself); rapid slider moves are coalesced so only the newest value is drawn."""
+    it yourself); a fast drag draws its first position at once, then only the newest one."""
     picture = widgets.Image(value=explorer.png(scale), format="png", layout=widgets.Layout(width=f"{28 * scale}px"))
     timing = widgets.HTML()
 
@@ -31,14 +28,14 @@ def build_latent_explorer(explorer: LatentExplorer, slider_range: float = 3.0, s
         except Exception as error:  # a callback's error would only reach the kernel's log
             timing.value = f"<b>could not draw:</b> {type(error).__name__}: {error}"
 
-    latest = Throttle(redraw, _scheduler())
+    throttle = Throttle(redraw, _scheduler())
     muted = []  # non-empty while reset moves the sliders itself
     sliders = []
     for index in range(len(explorer.weights)):
         slider = widgets.FloatSlider(value=0.0, min=-slider_range, max=slider_range, step=0.1,
                                      description=f"direction {index + 1}", continuous_update=True)
         slider.observe(lambda change, i=index: (explorer.set_weight(i, change["new"]),
-                                                muted or latest.request()), names="value")
+                                                muted or throttle.request()), names="value")
         sliders.append(slider)
 
     new_z = widgets.Button(description="new random z", icon="random")
@@ -46,7 +43,7 @@ def build_latent_explorer(explorer: LatentExplorer, slider_range: float = 3.0, s
 
     def on_new_z(_):
         explorer.new_z()
-        latest.request()
+        throttle.request()
 
     def on_reset(_):
         muted.append(True)
@@ -54,7 +51,7 @@ def build_latent_explorer(explorer: LatentExplorer, slider_range: float = 3.0, s
             slider.value = 0.0
         muted.clear()
         explorer.reset()
-        latest.request()  # one redraw, not one per slider
+        throttle.request()  # one redraw, not one per slider
 
     new_z.on_click(on_new_z)
     reset.on_click(on_reset)
@@ -73,7 +70,7 @@ def build_latent_explorer(explorer: LatentExplorer, slider_range: float = 3.0, s
 
         def on_label(_):
             explorer.blend_digits(digit.value, other.value, amount.value)
-            latest.request()
+            throttle.request()
 
         for control in (digit, other, amount):
             control.observe(on_label, names="value")
