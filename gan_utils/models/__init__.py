@@ -1,12 +1,14 @@
-"""Generators and discriminators: MLP GAN (lesson 03), DCGAN (04) and conditional DCGAN (05)."""
+"""Generators and discriminators: MLP GAN (lesson 03), DCGAN (04), conditional DCGAN (05) and the
+2D toy GAN (07)."""
 from .conditional import ConditionalDCGANDiscriminator, ConditionalDCGANGenerator, LabelError, check_labels
 from .dcgan import DCGANDiscriminator, DCGANGenerator, weights_init
 from .inputs import LatentShapeError, check_latent
 from .mlp import MLPDiscriminator, MLPGenerator
+from .toy import ToyDiscriminator, ToyGenerator
 
 MODEL_CLASSES = {cls.__name__: cls for cls in
                  (MLPGenerator, MLPDiscriminator, DCGANGenerator, DCGANDiscriminator,
-                  ConditionalDCGANGenerator, ConditionalDCGANDiscriminator)}
+                  ConditionalDCGANGenerator, ConditionalDCGANDiscriminator, ToyGenerator, ToyDiscriminator)}
 
 
 def build_model(class_name: str, config: dict):
@@ -18,4 +20,4 @@ def build_model(class_name: str, config: dict):
 
 __all__ = ["ConditionalDCGANDiscriminator", "ConditionalDCGANGenerator", "LabelError", "check_labels",
            "DCGANDiscriminator", "DCGANGenerator", "LatentShapeError", "MLPDiscriminator",
-           "MLPGenerator", "MODEL_CLASSES", "build_model", "check_latent", "weights_init"]
+           "MLPGenerator", "MODEL_CLASSES", "ToyDiscriminator", "ToyGenerator", "build_model", "check_latent", "weights_init"]

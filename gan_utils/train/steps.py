@@ -1,4 +1,6 @@
 """One discriminator step and one generator step: the two halves of every GAN update."""
+from contextlib import contextmanager
+
 import torch
 from torch import nn
 
@@ -43,23 +45,42 @@ def discriminator_step(D: nn.Module, opt_D: torch.optim.Optimizer, criterion: nn
             "D_G_z1": torch.sigmoid(logits_fake).mean().item()}
 
 
+GENERATOR_LOSSES = ("non-saturating", "saturating")
+
+
 def generator_step(D: nn.Module, opt_G: torch.optim.Optimizer, criterion: nn.Module,
-                   x_fake: torch.Tensor, labels: torch.Tensor | None = None) -> dict[str, float]:
-    """Update G once with the non-saturating loss: make D call the fakes real (label 1).
+                   x_fake: torch.Tensor, labels: torch.Tensor | None = None,
+                   loss: str = "non-saturating") -> dict[str, float]:
+    """Update G once. The non-saturating loss (the default) makes D call the fakes real:
+    -log D(G(z)). The ``"saturating"`` loss of the original minimax game, log(1 - D(G(z))), is
+    here for lesson 07, which shows why nobody trains with it.
 
     ``x_fake`` is ``G(z)`` *with* its graph, so the gradient flows through D into G; D's weights
-    are frozen meanwhile (no wasted gradients) and only ``opt_G`` steps, so D is left as it was. Returns the loss and D(G(z)) after D's update.
+    are frozen meanwhile (no wasted gradients) and only ``opt_G`` steps, so D is left as it was.
+    Returns the loss and D(G(z)) after D's update.
     """
-    trainable = [p for p in D.parameters() if p.requires_grad]
-    for parameter in trainable:  # gradients still flow *through* D to G; D's own are skipped
-        parameter.requires_grad_(False)
-    try:
+    if loss not in GENERATOR_LOSSES:
+        raise ValueError(f"loss must be one of {GENERATOR_LOSSES}, got {loss!r}")
+    with frozen(D):  # gradients still flow *through* D to G; D's own are skipped
         logits_fake = _judge(D, x_fake, labels)                        # (N, 1)
-        loss_G = criterion(logits_fake, torch.ones_like(logits_fake))
+        if loss == "non-saturating":
+            loss_G = criterion(logits_fake, torch.ones_like(logits_fake))
+        else:  # minimise log(1 - D(G(z))) = -BCE(logits, 0)
+            loss_G = -criterion(logits_fake, torch.zeros_like(logits_fake))
         opt_G.zero_grad(set_to_none=True)
         loss_G.backward()
+    opt_G.step()
+    return {"loss_G": loss_G.item(), "D_G_z2": torch.sigmoid(logits_fake).mean().item()}
+
+
+@contextmanager
+def frozen(model: nn.Module):
+    """Inside the block the model's weights collect no gradients (inputs still get theirs)."""
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    for parameter in trainable:
+        parameter.requires_grad_(False)
+    try:
+        yield model
     finally:
         for parameter in trainable:
             parameter.requires_grad_(True)
-    opt_G.step()
-    return {"loss_G": loss_G.item(), "D_G_z2": torch.sigmoid(logits_fake).mean().item()}

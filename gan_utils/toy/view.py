@@ -1,0 +1,161 @@
+"""Pictures of the 2D GAN: D's decision surface, where G's loss pushes each point, live redraws.
+
+``decision_surface`` and ``gradient_field`` are plain functions (tested without a display);
+``draw_toy_gan`` puts them on a matplotlib axis; ``ToyLiveView`` redraws a ``ToyGAN`` in place.
+"""
+import io
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from ..viz.curves import moving_average
+from ..viz.live import LiveView
+
+EXTENT = (-3.0, 3.0, -3.0, 3.0)   # x_min, x_max, y_min, y_max of the pictures
+
+
+@torch.no_grad()
+def decision_surface(D, extent=EXTENT, resolution: int = 100, probability: bool = True):
+    """D on a ``resolution`` x ``resolution`` grid over ``extent``.
+
+    Returns (xs, ys, values) with values[i, j] at the point (xs[j], ys[i]), the layout ``imshow``
+    and ``contourf`` expect: D's probability "real" (sigmoid of its logit) or, with
+    ``probability=False``, its raw score (what a WGAN critic gives)."""
+    x_min, x_max, y_min, y_max = extent
+    xs, ys = torch.linspace(x_min, x_max, resolution), torch.linspace(y_min, y_max, resolution)
+    grid_y, grid_x = torch.meshgrid(ys, xs, indexing="ij")                   # (R, R) each
+    points = torch.stack([grid_x.flatten(), grid_y.flatten()], dim=1)        # (R*R, 2)
+    scores = D(points).view(resolution, resolution)                          # (R, R)
+    return xs, ys, torch.sigmoid(scores) if probability else scores
+
+
+def generator_loss_per_point(scores: torch.Tensor, loss: str) -> torch.Tensor:
+    """G's loss for each point, from D's logits (or a critic's scores) for those points."""
+    if loss == "non-saturating":
+        return F.softplus(-scores)          # -log D(x)
+    if loss == "saturating":
+        return -F.softplus(scores)          # log(1 - D(x))
+    if loss == "wgan-gp":
+        return -scores                      # -C(x)
+    raise ValueError(f"unknown loss {loss!r}; use 'non-saturating', 'saturating' or 'wgan-gp'")
+
+
+def gradient_field(D, points: torch.Tensor, loss: str = "non-saturating") -> torch.Tensor:
+    """For each point (N, 2), the direction (N, 2) in which G's loss falls fastest, -d loss/d point:
+    where the current D pulls a generated point. A long arrow is a strong pull, none is no signal."""
+    points = points.detach().clone().requires_grad_(True)
+    per_point = generator_loss_per_point(D(points), loss)                    # (N, 1)
+    grads, = torch.autograd.grad(per_point.sum(), points)
+    return -grads
+
+
+def draw_toy_gan(lab, ax=None, resolution: int = 100, arrows: int = 150, arrow_scale: float = 1.0,
+                 title: str | None = None):
+    """Real points (black), generated points (orange), D's surface behind them, and arrows on some
+    generated points showing where G's loss pushes them (length = strength, capped at 0.6)."""
+    ax = ax or plt.subplots(figsize=(5, 5))[1]
+    critic = lab.loss == "wgan-gp"
+    xs, ys, values = decision_surface(lab.D, resolution=resolution, probability=not critic)
+    if critic:
+        image = ax.imshow(values.numpy(), extent=EXTENT, origin="lower", cmap="RdBu")
+        label = "critic score C(x)"
+    else:
+        image = ax.imshow(values.numpy(), extent=EXTENT, origin="lower", cmap="RdBu", vmin=0, vmax=1)
+        label = "D(x): probability 'real'"
+    plt.colorbar(image, ax=ax, fraction=0.046, pad=0.03, label=label)
+    real = lab.real_batch(500)
+    fake = lab.sample()
+    ax.scatter(real[:, 0], real[:, 1], s=3, c="black", alpha=0.5, label="real")
+    ax.scatter(fake[:, 0], fake[:, 1], s=3, c="tab:orange", alpha=0.6, label="generated")
+    if arrows:
+        tail = fake[:arrows]
+        pull = gradient_field(lab.D, tail, lab.loss) * arrow_scale
+        length = pull.norm(dim=1, keepdim=True)
+        pull = pull * (0.6 / length).clamp(max=1.0)       # cap very long arrows
+        ax.quiver(tail[:, 0], tail[:, 1], pull[:, 0], pull[:, 1], angles="xy", scale_units="xy",
+                  scale=1.0, width=0.004, color="tab:green", alpha=0.9)
+    ax.set_xlim(EXTENT[0], EXTENT[1])
+    ax.set_ylim(EXTENT[2], EXTENT[3])
+    ax.set_aspect("equal")
+    ax.set_title(title or f"{lab.data}, {lab.loss}: {lab.d_updates} D and {lab.g_updates} G updates")
+    ax.legend(loc="upper right", fontsize=7, markerscale=3)
+    return ax
+
+
+def plot_toy_history(lab, ax=None, smooth: int = 50):
+    """D(x) and D(G(z)) per step, smoothed; for a WGAN critic, its Wasserstein estimate instead."""
+    ax = ax or plt.subplots(figsize=(5, 3))[1]
+    steps = lab.history["step"]
+    if not steps:
+        ax.text(0.5, 0.5, "no full steps yet", ha="center", transform=ax.transAxes)
+        return ax
+    if lab.loss == "wgan-gp":
+        estimate = np.subtract(lab.history["D_x"], lab.history["D_G_z"])
+        ax.plot(steps, moving_average(estimate, smooth), color="tab:purple",
+                label="E[C(x)] - E[C(G(z))]")
+        ax.set_ylabel("critic's Wasserstein estimate")
+        ax.axhline(0, color="gray", lw=1, ls="--")
+    else:
+        ax.axhspan(0.2, 0.8, color="tab:green", alpha=0.08)
+        ax.plot(steps, moving_average(lab.history["D_x"], smooth), color="tab:blue", label="D(x)")
+        ax.plot(steps, moving_average(lab.history["D_G_z"], smooth), color="tab:red", label="D(G(z))")
+        ax.set_ylim(0, 1)
+        ax.set_ylabel("mean probability 'real'")
+    ax.set_xlabel("step")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def mean_pull(lab, n: int = 500) -> float:
+    """How hard G's loss pulls its points on average: the mean length of ``gradient_field`` at
+    ``n`` generated points. Near 0 means G gets no signal and stops learning."""
+    return float(gradient_field(lab.D, lab.sample(n), lab.loss).norm(dim=1).mean())
+
+
+def toy_animation(lab, interval: int = 150):
+    """A matplotlib animation of G's points at each snapshot over the real data (``to_jshtml()``
+    to show it in a notebook)."""
+    from matplotlib.animation import FuncAnimation
+    if not lab.snapshots:
+        raise ValueError("no snapshots yet: train the lab first (train() keeps them)")
+    fig, ax = plt.subplots(figsize=(4.2, 4.2))
+    real = lab.real_batch(1000)
+    ax.scatter(real[:, 0], real[:, 1], s=2, c="black", alpha=0.3)
+    points = ax.scatter([], [], s=3, c="tab:orange")
+    ax.set_xlim(EXTENT[0], EXTENT[1])
+    ax.set_ylim(EXTENT[2], EXTENT[3])
+    ax.set_aspect("equal")
+
+    def show(index):
+        step, fake = lab.snapshots[index]
+        points.set_offsets(fake.numpy())
+        ax.set_title(f"{lab.data}, {lab.loss}: step {step}")
+        return (points,)
+
+    animation = FuncAnimation(fig, show, frames=len(lab.snapshots), interval=interval, blit=False)
+    plt.close(fig)
+    return animation
+
+
+def render_toy_png(lab, dpi: int = 72) -> bytes:
+    """The lab's picture and its D curves side by side, as PNG bytes."""
+    fig, (ax_plane, ax_curves) = plt.subplots(1, 2, figsize=(10, 4.2),
+                                              gridspec_kw={"width_ratios": [1.25, 1]})
+    draw_toy_gan(lab, ax_plane)
+    plot_toy_history(lab, ax_curves)
+    if lab.centers is not None:
+        ax_curves.set_title(str(lab.coverage()), fontsize=10)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+class ToyLiveView(LiveView):
+    """``lab.train(steps, live=ToyLiveView())``: one picture redrawn in place while training."""
+
+    def render(self, lab) -> bytes:
+        return render_toy_png(lab)
