@@ -38,6 +38,17 @@ def test_discriminator_step_changes_only_D_and_reports_probabilities():
     assert 0 < figures["D_x"] < 1 and 0 < figures["D_G_z1"] < 1 and figures["loss_D"] > 0
 
 
+def test_saturating_generator_loss_is_log_one_minus_D_and_unknown_losses_are_refused():
+    G, D = small_pair()
+    x_fake = G(torch.randn(8, 8))
+    logits = D(x_fake).detach()
+    figures = generator_step(D, torch.optim.SGD(G.parameters(), lr=0.0), nn.BCEWithLogitsLoss(), x_fake,
+                             loss="saturating")
+    assert figures["loss_G"] == pytest.approx(torch.log(1 - torch.sigmoid(logits)).mean().item(), rel=1e-5)
+    with pytest.raises(ValueError, match="non-saturating"):
+        generator_step(D, torch.optim.SGD(G.parameters(), lr=0.0), nn.BCEWithLogitsLoss(), x_fake, loss="hinge")
+
+
 def test_discriminator_loss_averages_the_real_and_fake_halves():
     D = MLPDiscriminator(hidden_dim=4)
     nn.init.zeros_(D.net[-1].weight), nn.init.zeros_(D.net[-1].bias)  # D says 0.5 to everything

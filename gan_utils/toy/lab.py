@@ -132,6 +132,13 @@ class ToyGAN:
                              f"use 'ring' or 'grid'")
         return mode_coverage(self.sample(n), self.centers)
 
+    def coverage_history(self) -> tuple[list[int], list[int]]:
+        """(steps, modes covered) at every snapshot: how coverage grew, or collapsed, over time."""
+        if self.centers is None:
+            raise ValueError(f"the {self.data!r} data has no separate modes to count")
+        return ([step for step, _ in self.snapshots],
+                [mode_coverage(points, self.centers).modes_covered for _, points in self.snapshots])
+
     def recent(self, key: str, last: int = 200) -> float:
         """The mean of one recorded figure over the last ``last`` steps."""
         values = self.history[key][-last:]

@@ -12,6 +12,7 @@ import torch.nn.functional as F
 
 from ..viz.curves import moving_average
 from ..viz.live import LiveView
+from .data import sample_toy
 
 EXTENT = (-3.0, 3.0, -3.0, 3.0)   # x_min, x_max, y_min, y_max of the pictures
 
@@ -51,10 +52,16 @@ def gradient_field(D, points: torch.Tensor, loss: str = "non-saturating") -> tor
     return -grads
 
 
-def draw_toy_gan(lab, ax=None, resolution: int = 100, arrows: int = 150, arrow_scale: float = 1.0,
+def _real_points(lab, n: int) -> torch.Tensor:
+    """Real points to draw, from their own seeded generator: drawing must never consume the lab's
+    random numbers, or a live view would change the training it shows."""
+    return sample_toy(lab.data, n, torch.Generator().manual_seed(0))
+
+
+def draw_toy_gan(lab, ax=None, resolution: int = 100, arrows: int = 150, arrow_scale: float = 0.1,
                  title: str | None = None):
     """Real points (black), generated points (orange), D's surface behind them, and arrows on some
-    generated points showing where G's loss pushes them (length = strength, capped at 0.6)."""
+    generated points showing where G's loss pushes them (length = arrow_scale x strength, capped at 0.6)."""
     ax = ax or plt.subplots(figsize=(5, 5))[1]
     critic = lab.loss == "wgan-gp"
     xs, ys, values = decision_surface(lab.D, resolution=resolution, probability=not critic)
@@ -65,7 +72,7 @@ def draw_toy_gan(lab, ax=None, resolution: int = 100, arrows: int = 150, arrow_s
         image = ax.imshow(values.numpy(), extent=EXTENT, origin="lower", cmap="RdBu", vmin=0, vmax=1)
         label = "D(x): probability 'real'"
     plt.colorbar(image, ax=ax, fraction=0.046, pad=0.03, label=label)
-    real = lab.real_batch(500)
+    real = _real_points(lab, 500)
     fake = lab.sample()
     ax.scatter(real[:, 0], real[:, 1], s=3, c="black", alpha=0.5, label="real")
     ax.scatter(fake[:, 0], fake[:, 1], s=3, c="tab:orange", alpha=0.6, label="generated")
@@ -121,7 +128,7 @@ def toy_animation(lab, interval: int = 150):
     if not lab.snapshots:
         raise ValueError("no snapshots yet: train the lab first (train() keeps them)")
     fig, ax = plt.subplots(figsize=(4.2, 4.2))
-    real = lab.real_batch(1000)
+    real = _real_points(lab, 1000)
     ax.scatter(real[:, 0], real[:, 1], s=2, c="black", alpha=0.3)
     points = ax.scatter([], [], s=3, c="tab:orange")
     ax.set_xlim(EXTENT[0], EXTENT[1])
