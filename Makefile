@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 JUPYTER_ARGS ?=
 
-.PHONY: course test setup clean-notebooks
+.PHONY: course test setup clean-notebooks student course-html
 
 course: setup
 	$(BIN)/jupyter lab $(JUPYTER_ARGS) notebooks/00_welcome.ipynb
@@ -23,3 +23,11 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 # for course authors: strip heavy outputs from notebooks before committing them
 clean-notebooks: setup
 	$(BIN)/python tools/clean_notebooks.py notebooks/*.ipynb
+
+# for teachers: student copies of the lessons (solutions replaced by placeholders) in student/
+student: setup
+	$(BIN)/python tools/student_copies.py --out student
+
+# for teachers: run every lesson headless in full mode; executed HTML and a summary in outputs/course_run/
+course-html: setup
+	$(BIN)/python tools/run_course.py
