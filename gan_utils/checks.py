@@ -66,11 +66,14 @@ def check_shape(answer, expected: tuple, hint: str | None = None) -> CheckResult
 
 def check_tensor(answer, expected: torch.Tensor, atol: float = 1e-5,
                  hint: str | None = None) -> CheckResult:
-    """A tensor equal to ``expected`` in shape and, within ``atol``, in every value."""
+    """A tensor (or a list of numbers) equal to ``expected`` in shape and, within ``atol``, in every value."""
     if _missing(answer):
         return _not_yet(_PLACEHOLDER)
     if not isinstance(answer, torch.Tensor):
-        return _not_yet(f"expected a torch.Tensor, got {type(answer).__name__}.")
+        try:  # a list or a number is fine: compare its values
+            answer = torch.as_tensor(answer, dtype=expected.dtype)
+        except (TypeError, ValueError, RuntimeError):
+            return _not_yet(f"expected a tensor (or a list of numbers), got {type(answer).__name__} {answer!r}.")
     if answer.shape != expected.shape:
         return _not_yet(f"expected shape {tuple(expected.shape)}, got {tuple(answer.shape)}.", hint)
     diff = (answer.detach().double() - expected.detach().double()).abs()

@@ -28,7 +28,9 @@ def test_check_tensor_points_at_the_worst_value():
     off = check_tensor(torch.tensor([[0.0, 1.0], [2.5, 3.0]]), expected)
     assert not off and "(1, 0)" in repr(off) and "2.5" in repr(off)
     assert "shape" in repr(check_tensor(torch.zeros(3), expected))
-    assert "torch.Tensor" in repr(check_tensor([0.0], expected))
+    assert check_tensor([[0, 1], [2, 3]], expected)                     # a list of numbers is fine
+    assert "shape" in repr(check_tensor([0.0], expected))
+    assert "expected a tensor" in repr(check_tensor("zeros", expected))
     assert "NaN" in repr(check_tensor(torch.full((2, 2), float("nan")), expected))
 
 

@@ -59,5 +59,6 @@ def test_student_copy_runs_to_its_first_exercise_and_says_not_yet(path, monkeypa
         for index, cell in enumerate(copy.cells[:check + 1]):
             if cell.cell_type == "code":
                 client.execute_cell(cell, index)      # raises on the first error
-    printed = "".join(output.get("text", "") for output in copy.cells[check].outputs)
+    printed = "".join(output.get("text", "") + output.get("data", {}).get("text/plain", "")
+                      for output in copy.cells[check].outputs)
     assert "Not yet" in printed, printed
