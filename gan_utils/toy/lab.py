@@ -41,8 +41,9 @@ class ToyGAN:
         self.gp_weight = gp_weight
         self.centers = mode_centers(data)
         self.rng = torch.Generator().manual_seed(seed)
-        torch.manual_seed(seed)  # the weights' initial values
-        self.G, self.D = ToyGenerator(latent_dim, hidden_dim), ToyDiscriminator(hidden_dim)
+        with torch.random.fork_rng(devices=[]):  # seeded initial weights, global RNG left alone
+            torch.manual_seed(seed)
+            self.G, self.D = ToyGenerator(latent_dim, hidden_dim), ToyDiscriminator(hidden_dim)
         self.opt_G = torch.optim.Adam(self.G.parameters(), lr=lr, betas=betas)
         self.opt_D = torch.optim.Adam(self.D.parameters(), lr=lr if lr_D is None else lr_D, betas=betas)
         self.criterion = nn.BCEWithLogitsLoss()
