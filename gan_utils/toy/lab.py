@@ -128,17 +128,19 @@ class ToyGAN:
 
     def coverage(self, n: int = 1000) -> Coverage:
         """Modes covered by ``n`` generated points (ring and grid only)."""
-        if self.centers is None:
-            raise ValueError(f"the {self.data!r} data has no separate modes to count; "
-                             f"use 'ring' or 'grid'")
-        return mode_coverage(self.sample(n), self.centers)
+        return mode_coverage(self.sample(n), self._mode_centers())
 
     def coverage_history(self) -> tuple[list[int], list[int]]:
         """(steps, modes covered) at every snapshot: how coverage grew, or collapsed, over time."""
-        if self.centers is None:
-            raise ValueError(f"the {self.data!r} data has no separate modes to count")
+        centers = self._mode_centers()
         return ([step for step, _ in self.snapshots],
-                [mode_coverage(points, self.centers).modes_covered for _, points in self.snapshots])
+                [mode_coverage(points, centers).modes_covered for _, points in self.snapshots])
+
+    def _mode_centers(self) -> torch.Tensor:
+        if self.centers is None:
+            raise ValueError(f"the {self.data!r} data has no separate modes to count; "
+                             f"use 'ring' or 'grid'")
+        return self.centers
 
     def recent(self, key: str, last: int = 200) -> float:
         """The mean of one recorded figure over the last ``last`` steps."""

@@ -58,6 +58,13 @@ def _real_points(lab, n: int) -> torch.Tensor:
     return sample_toy(lab.data, n, torch.Generator().manual_seed(0))
 
 
+def _frame(ax) -> None:
+    """The same square window on the plane for every picture of the lab."""
+    ax.set_xlim(EXTENT[0], EXTENT[1])
+    ax.set_ylim(EXTENT[2], EXTENT[3])
+    ax.set_aspect("equal")
+
+
 def draw_toy_gan(lab, ax=None, resolution: int = 100, arrows: int = 150, arrow_scale: float = 0.1,
                  title: str | None = None):
     """Real points (black), generated points (orange), D's surface behind them, and arrows on some
@@ -65,13 +72,10 @@ def draw_toy_gan(lab, ax=None, resolution: int = 100, arrows: int = 150, arrow_s
     ax = ax or plt.subplots(figsize=(5, 5))[1]
     critic = lab.loss == "wgan-gp"
     xs, ys, values = decision_surface(lab.D, resolution=resolution, probability=not critic)
-    if critic:
-        image = ax.imshow(values.numpy(), extent=EXTENT, origin="lower", cmap="RdBu")
-        label = "critic score C(x)"
-    else:
-        image = ax.imshow(values.numpy(), extent=EXTENT, origin="lower", cmap="RdBu", vmin=0, vmax=1)
-        label = "D(x): probability 'real'"
-    plt.colorbar(image, ax=ax, fraction=0.046, pad=0.03, label=label)
+    value_range = {} if critic else {"vmin": 0, "vmax": 1}   # a probability always spans 0..1
+    image = ax.imshow(values.numpy(), extent=EXTENT, origin="lower", cmap="RdBu", **value_range)
+    plt.colorbar(image, ax=ax, fraction=0.046, pad=0.03,
+                 label="critic score C(x)" if critic else "D(x): probability 'real'")
     real = _real_points(lab, 500)
     fake = lab.sample()
     ax.scatter(real[:, 0], real[:, 1], s=3, c="black", alpha=0.5, label="real")
@@ -83,9 +87,7 @@ def draw_toy_gan(lab, ax=None, resolution: int = 100, arrows: int = 150, arrow_s
         pull = pull * (0.6 / length).clamp(max=1.0)       # cap very long arrows
         ax.quiver(tail[:, 0], tail[:, 1], pull[:, 0], pull[:, 1], angles="xy", scale_units="xy",
                   scale=1.0, width=0.004, color="tab:green", alpha=0.9)
-    ax.set_xlim(EXTENT[0], EXTENT[1])
-    ax.set_ylim(EXTENT[2], EXTENT[3])
-    ax.set_aspect("equal")
+    _frame(ax)
     ax.set_title(title or f"{lab.data}, {lab.loss}: {lab.d_updates} D and {lab.g_updates} G updates")
     ax.legend(loc="upper right", fontsize=7, markerscale=3)
     return ax
@@ -131,9 +133,7 @@ def toy_animation(lab, interval: int = 150):
     real = _real_points(lab, 1000)
     ax.scatter(real[:, 0], real[:, 1], s=2, c="black", alpha=0.3)
     points = ax.scatter([], [], s=3, c="tab:orange")
-    ax.set_xlim(EXTENT[0], EXTENT[1])
-    ax.set_ylim(EXTENT[2], EXTENT[3])
-    ax.set_aspect("equal")
+    _frame(ax)
 
     def show(index):
         step, fake = lab.snapshots[index]

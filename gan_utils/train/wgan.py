@@ -8,7 +8,7 @@ between the real and generated distributions, while a gradient penalty keeps C's
 import torch
 from torch import nn
 
-from .steps import _judge, frozen
+from .steps import _judge, frozen, has_batch_norm
 from .trainer import GANTrainer
 
 
@@ -73,7 +73,7 @@ class WGANTrainer(GANTrainer):
                  gp_weight: float = 10.0, **kwargs):
         if not isinstance(n_critic, int) or n_critic < 1:
             raise ValueError(f"n_critic must be a whole number >= 1, got {n_critic!r}")
-        if any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in D.modules()):
+        if has_batch_norm(D):
             raise ValueError("a WGAN-GP critic must not use BatchNorm (the gradient penalty is "
                              "taken per sample); build D without it, e.g. "
                              "DCGANDiscriminator(spectral_norm=True) or MLPDiscriminator().")
