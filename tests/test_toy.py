@@ -81,7 +81,7 @@ def test_toy_gan_steps_update_the_right_network_and_repeat_with_a_seed():
     d_after = [p.clone() for p in lab.D.parameters()]
     lab.g_step()
     assert all(torch.equal(a, b) for a, b in zip(d_after, lab.D.parameters()))
-    assert (lab.d_updates, lab.g_updates, lab.steps) == (1, 1, 0)
+    assert (lab.d_updates, lab.g_updates, lab.step) == (1, 1, 0)
     lab.train(20, snapshot_every=10, progress=False)
     again = ToyGAN(seed=0, hidden_dim=16)
     again.d_step(), again.g_step()
@@ -97,8 +97,8 @@ def test_toy_gan_rejects_bad_settings_with_clear_messages():
         ToyGAN(d_steps=0)
     with pytest.raises(ValueError, match="no separate modes"):
         ToyGAN(data="spiral", hidden_dim=8).coverage()
-    with pytest.raises(ValueError, match="nothing recorded"):
-        ToyGAN(hidden_dim=8).recent("D_x")
+    with pytest.raises(ValueError, match="no steps recorded yet"):
+        ToyGAN(hidden_dim=8).history.mean("D_x", 200)
 
 
 def test_drawing_the_lab_does_not_change_its_training():
@@ -121,7 +121,7 @@ def test_live_view_and_stepper_draw_the_lab():
     assert lab.d_updates == 11 and "D step" in status.value
     g_button.click()
     train_button.click()
-    assert lab.g_updates == 9 and lab.steps == 8 and picture.value != before
+    assert lab.g_updates == 9 and lab.step == 8 and picture.value != before
 
 
 # The failures of lesson 07, with the same settings and seeds: each failure run must score worse
@@ -137,7 +137,7 @@ def test_mode_collapse_on_the_ring_G_faster_than_D_covers_fewer_modes():
 def test_saturating_loss_stalls_where_the_non_saturating_loss_learns():
     saturating = ToyGAN(loss="saturating", d_steps=5, seed=0).train(400, progress=False)
     non_saturating = ToyGAN(loss="non-saturating", d_steps=5, seed=0).train(400, progress=False)
-    assert saturating.recent("D_G_z") < non_saturating.recent("D_G_z")
+    assert saturating.history.mean("D_G_z1", 200) < non_saturating.history.mean("D_G_z1", 200)
     assert saturating.coverage().modes_covered < non_saturating.coverage().modes_covered
     assert mean_pull(saturating) < mean_pull(non_saturating)
 
@@ -145,7 +145,7 @@ def test_saturating_loss_stalls_where_the_non_saturating_loss_learns():
 def test_a_discriminator_learning_too_fast_keeps_the_gap_open_and_covers_fewer_modes():
     overpowered = ToyGAN(lr=1e-3, lr_D=1e-2, seed=0).train(1000, progress=False)
     healthy = ToyGAN(lr=1e-3, seed=0).train(1000, progress=False)
-    gap = lambda lab: lab.recent("D_x") - lab.recent("D_G_z")
+    gap = lambda lab: lab.history.mean("D_x", 200) - lab.history.mean("D_G_z1", 200)
     assert gap(overpowered) > gap(healthy) + 0.2
     assert overpowered.coverage().modes_covered < healthy.coverage().modes_covered
 

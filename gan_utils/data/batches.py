@@ -31,6 +31,13 @@ class InMemoryBatches:
         self.drop_last = drop_last
         self.generator = torch.Generator().manual_seed(seed) if seed is not None else None
 
+    def to(self, device: torch.device | str) -> "InMemoryBatches":
+        """Move the images (and labels) to ``device`` once, so each batch is made there."""
+        self.device = torch.device(device)
+        self.images = self.images.to(self.device)
+        self.labels = self.labels.to(self.device) if self.labels is not None else None
+        return self
+
     def __len__(self) -> int:
         full, rest = divmod(len(self.images), self.batch_size)
         return full if self.drop_last or rest == 0 else full + 1

@@ -1,4 +1,6 @@
 """Pixel transforms: uint8 0..255 -> float [0, 1] -> [-1, 1] and back, plus shape checks."""
+import math
+
 import torch
 from torchvision import transforms
 
@@ -66,6 +68,10 @@ def check_image_batch(images, channels: int | None = None, size: int | None = No
                               f"use pixels_to_images() or the mnist_transform().")
     if value_range == "[-1, 1]" and images.numel():
         low, high = (value.item() for value in torch.aminmax(images.detach()))
+        if not (math.isfinite(low) and math.isfinite(high)):
+            bad = (~torch.isfinite(images.detach())).sum().item()
+            raise ImageShapeError(f"{name} contain {bad} NaN or infinite value(s): check how they "
+                                  f"were made (a division by zero, a corrupted file) before training.")
         if low < -1.001 or high > 1.001:
             hint = " They look like 0..255 pixels: divide by 127.5 and subtract 1." if high > 2 else ""
             raise ImageShapeError(f"{name} should be in [-1, 1], got values from {low:.3g} to "

@@ -1,7 +1,32 @@
-"""Input checks shared by the models: catch a wrong latent size or image shape where it happens."""
+"""Input checks shared by the models: catch a wrong latent size or image shape where it happens.
+
+Shape checks are free (they read ``.shape``). Value checks (images in [-1, 1], labels in range)
+read the data back to the host, a pause for a GPU on every call, so a trainer checks values once
+when it starts and switches them off for its loop with ``values_checked_once()``.
+"""
+from contextlib import contextmanager
+
 import torch
 
 from ..data.pixels import check_image_batch
+
+_value_checks = {"on": True}
+
+
+def value_checks_on() -> bool:
+    """True unless a training loop has already checked the values of its data."""
+    return _value_checks["on"]
+
+
+@contextmanager
+def values_checked_once():
+    """Inside the block the models check shapes only (the caller has checked the values)."""
+    before = _value_checks["on"]
+    _value_checks["on"] = False
+    try:
+        yield
+    finally:
+        _value_checks["on"] = before
 
 
 class LatentShapeError(ValueError):
@@ -25,4 +50,5 @@ def check_latent(z, latent_dim: int) -> None:
 
 def check_model_input(images, channels: int, size: int, name: str = "images") -> None:
     """The images a discriminator gets: (N, channels, size, size) floats in [-1, 1]."""
-    check_image_batch(images, channels=channels, size=size, name=name)
+    check_image_batch(images, channels=channels, size=size, name=name,
+                      value_range="[-1, 1]" if value_checks_on() else None)

@@ -6,7 +6,6 @@
 import io
 
 import matplotlib.pyplot as plt
-import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -28,8 +27,12 @@ def decision_surface(D, extent=EXTENT, resolution: int = 100, probability: bool 
     xs, ys = torch.linspace(x_min, x_max, resolution), torch.linspace(y_min, y_max, resolution)
     grid_y, grid_x = torch.meshgrid(ys, xs, indexing="ij")                   # (R, R) each
     points = torch.stack([grid_x.flatten(), grid_y.flatten()], dim=1)        # (R*R, 2)
-    scores = D(points).view(resolution, resolution)                          # (R, R)
+    scores = D(points.to(_device(D))).view(resolution, resolution).cpu()     # (R, R)
     return xs, ys, torch.sigmoid(scores) if probability else scores
+
+
+def _device(model) -> torch.device:
+    return next(model.parameters()).device
 
 
 def generator_loss_per_point(scores: torch.Tensor, loss: str) -> torch.Tensor:
@@ -46,10 +49,10 @@ def generator_loss_per_point(scores: torch.Tensor, loss: str) -> torch.Tensor:
 def gradient_field(D, points: torch.Tensor, loss: str = "non-saturating") -> torch.Tensor:
     """For each point (N, 2), the direction (N, 2) in which G's loss falls fastest, -d loss/d point:
     where the current D pulls a generated point. A long arrow is a strong pull, none is no signal."""
-    points = points.detach().clone().requires_grad_(True)
+    points = points.detach().clone().to(_device(D)).requires_grad_(True)
     per_point = generator_loss_per_point(D(points), loss)                    # (N, 1)
     grads, = torch.autograd.grad(per_point.sum(), points)
-    return -grads
+    return -grads.cpu()
 
 
 def _real_points(lab, n: int) -> torch.Tensor:
@@ -101,7 +104,7 @@ def plot_toy_history(lab, ax=None, smooth: int = 50):
         ax.text(0.5, 0.5, "no full steps yet", ha="center", transform=ax.transAxes)
         return ax
     if lab.loss == "wgan-gp":
-        estimate = np.subtract(lab.history["D_x"], lab.history["D_G_z"])
+        estimate = lab.history["wasserstein"]
         ax.plot(steps, moving_average(estimate, smooth), color="tab:purple",
                 label="E[C(x)] - E[C(G(z))]")
         ax.set_ylabel("critic's Wasserstein estimate")
@@ -109,7 +112,7 @@ def plot_toy_history(lab, ax=None, smooth: int = 50):
     else:
         ax.axhspan(0.2, 0.8, color="tab:green", alpha=0.08)
         ax.plot(steps, moving_average(lab.history["D_x"], smooth), color="tab:blue", label="D(x)")
-        ax.plot(steps, moving_average(lab.history["D_G_z"], smooth), color="tab:red", label="D(G(z))")
+        ax.plot(steps, moving_average(lab.history["D_G_z1"], smooth), color="tab:red", label="D(G(z))")
         ax.set_ylim(0, 1)
         ax.set_ylabel("mean probability 'real'")
     ax.set_xlabel("step")
@@ -163,6 +166,9 @@ def render_toy_png(lab, dpi: int = 72) -> bytes:
 
 class ToyLiveView(LiveView):
     """``lab.train(steps, live=ToyLiveView())``: one picture redrawn in place while training."""
+
+    def subject(self, source):
+        return source   # the whole lab: its plane, its D and its curves
 
     def render(self, lab) -> bytes:
         return render_toy_png(lab)

@@ -1,10 +1,13 @@
-"""Training: the D and G steps, the loop (GANTrainer), its history, and checkpoints."""
+"""Training: the D and G steps, the one loop (GANTrainer, WGANTrainer), its hooks, its history,
+and checkpoints."""
 from .checkpoint import CheckpointError, load_model, read_checkpoint, save_checkpoint
 from .history import History
-from .steps import discriminator_step, generator_step
+from .hooks import Checkpoints, Hook, LiveUpdates, ProgressBar, Snapshots
+from .steps import critic_step, discriminator_step, generator_step, gradient_penalty, wgan_generator_step
 from .trainer import GANTrainer
-from .wgan import WGANTrainer, critic_step, gradient_penalty, wgan_generator_step
+from .wgan import WGANTrainer
 
-__all__ = ["CheckpointError", "GANTrainer", "History", "discriminator_step", "generator_step",
-           "WGANTrainer", "critic_step", "gradient_penalty", "wgan_generator_step",
-           "load_model", "read_checkpoint", "save_checkpoint"]
+__all__ = ["CheckpointError", "Checkpoints", "GANTrainer", "History", "Hook", "LiveUpdates",
+           "ProgressBar", "Snapshots", "WGANTrainer", "critic_step", "discriminator_step",
+           "generator_step", "gradient_penalty", "load_model", "read_checkpoint", "save_checkpoint",
+           "wgan_generator_step"]

@@ -1,64 +1,170 @@
-"""What a training run records: per-step losses and D outputs, and fixed-noise snapshots."""
-from dataclasses import dataclass, field
+"""What a training run records: whatever each step returns, and snapshots of G on fixed noise."""
+import math
 
 import torch
 
 from ..data.pixels import denormalize, pixels_to_images
 
-STEP_KEYS = ("loss_D", "loss_G", "D_x", "D_G_z1", "D_G_z2")
 
-
-@dataclass
 class History:
-    """Per-step figures (lists indexed like ``step``) and snapshots of G on the fixed noise.
+    """Per-step figures, one list per name (``history.D_x`` or ``history["D_x"]``), indexed like
+    ``history.step``, and snapshots of G's output on the fixed noise.
 
-    ``D_G_z1`` is D(G(z)) during the D step (before D's update), ``D_G_z2`` during the G step
-    (after it). ``snapshots`` holds (step, pixels) pairs: uint8 (N, C, H, W) on the CPU, a quarter
-    of the memory of float images; ``frames()`` gives them back as [-1, 1] images.
+    A step may return any figures: a GAN's ``loss_D``, ``loss_G``, ``D_x``, ``D_G_z1`` (D(G(z))
+    during D's update) and ``D_G_z2`` (during G's, after D's update); WGAN-GP adds ``wasserstein``
+    and ``gp``. Figures may be tensors still on the GPU: they are kept there and read back to the
+    host in one go when someone looks (or every ``flush_every`` steps), so training never waits
+    for a single number.
     """
-    step: list[int] = field(default_factory=list)
-    epoch: list[int] = field(default_factory=list)
-    loss_D: list[float] = field(default_factory=list)
-    loss_G: list[float] = field(default_factory=list)
-    D_x: list[float] = field(default_factory=list)
-    D_G_z1: list[float] = field(default_factory=list)
-    D_G_z2: list[float] = field(default_factory=list)
-    snapshots: list[tuple[int, torch.Tensor]] = field(default_factory=list)
 
-    def record(self, step: int, epoch: int, figures: dict[str, float]) -> None:
-        """Append one step's figures (a dict with every key in STEP_KEYS)."""
-        self.step.append(step)
-        self.epoch.append(epoch)
-        for key in STEP_KEYS:
-            getattr(self, key).append(float(figures[key]))
+    def __init__(self, flush_every: int = 100):
+        self._step: list[int] = []
+        self._epoch: list[int] = []
+        self._columns: dict[str, list[float]] = {}
+        self.snapshots: list[tuple[int, torch.Tensor]] = []
+        self.flush_every = flush_every
+        self._pending: list[tuple[int, int, dict]] = []
 
-    def add_snapshot(self, step: int, images: torch.Tensor) -> None:
-        """Keep G's images (N, C, H, W) in [-1, 1] after ``step`` steps, stored as 0..255 pixels."""
-        pixels = denormalize(images.detach().float().cpu()).mul(255).round().to(torch.uint8)
-        self.snapshots.append((step, pixels))
+    def record(self, step: int, epoch: int, figures: dict) -> None:
+        """Append one step's figures (floats or 0-dim tensors); read back later, in a batch."""
+        self._pending.append((step, epoch, dict(figures)))
+        if len(self._pending) >= self.flush_every:
+            self.flush()
 
-    def frames(self) -> list[tuple[int, torch.Tensor]]:
-        """The snapshots as (step, images in [-1, 1]) pairs, ready for grids and animations."""
-        return [(step, pixels_to_images(pixels)) for step, pixels in self.snapshots]
+    def flush(self) -> None:
+        """Bring the figures still waiting on the device to the host (one transfer per key set)."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        device = _device_of(pending)
+        for start, end in _runs_with_the_same_keys(pending):
+            keys = list(pending[start][2])
+            rows = [[_as_tensor(figures[key], device) for key in keys] for _, _, figures in pending[start:end]]
+            values = torch.stack([torch.stack(row) for row in rows]).tolist() if keys else []
+            for offset, (step, epoch, _) in enumerate(pending[start:end]):
+                self._append(step, epoch, dict(zip(keys, values[offset] if keys else [])))
+
+    def _append(self, step: int, epoch: int, figures: dict[str, float]) -> None:
+        for key in figures.keys() - self._columns.keys():   # a new figure: earlier steps lack it
+            self._columns[key] = [math.nan] * len(self._step)
+        for key, column in self._columns.items():
+            column.append(float(figures.get(key, math.nan)))
+        self._step.append(step)
+        self._epoch.append(epoch)
+
+    @property
+    def step(self) -> list[int]:
+        """The step number of each record."""
+        self.flush()
+        return self._step
+
+    @property
+    def epoch(self) -> list[int]:
+        """The epoch (counted from 1) each record belongs to."""
+        self.flush()
+        return self._epoch
+
+    @property
+    def columns(self) -> dict[str, list[float]]:
+        """Every figure recorded so far, one list per name."""
+        self.flush()
+        return self._columns
+
+    def keys(self) -> list[str]:
+        """The names of the figures recorded so far."""
+        self.flush()
+        return list(self.columns)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.keys()
+
+    def __getitem__(self, key: str) -> list:
+        if key in ("step", "epoch"):
+            return getattr(self, key)
+        if key not in self.keys():
+            known = ", ".join(self.keys()) or "nothing yet: train first"
+            raise KeyError(f"the history has no figure {key!r}; it has {known}")
+        return self.columns[key]
+
+    def __getattr__(self, key: str) -> list[float]:
+        if key.startswith("_") or key in ("snapshots", "flush_every"):
+            raise AttributeError(key)
+        try:
+            return self[key]
+        except KeyError as err:
+            raise AttributeError(err.args[0]) from None
 
     def __len__(self) -> int:
-        return len(self.step)
+        return len(self._step) + len(self._pending)
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, History):
+            return NotImplemented
+        self.flush(), other.flush()
+        return (self.step, self.epoch, self.columns) == (other.step, other.epoch, other.columns)
 
     def last(self) -> dict[str, float]:
         """The most recent step's figures (empty before the first step)."""
-        return {key: getattr(self, key)[-1] for key in STEP_KEYS} if self.step else {}
+        self.flush()
+        return {key: column[-1] for key, column in self.columns.items()} if self.step else {}
 
     def mean(self, key: str, last: int | None = None) -> float:
         """Average of one figure, over the last ``last`` steps or all of them."""
-        values = getattr(self, key)[-last:] if last else getattr(self, key)
-        if not values:
-            raise ValueError(f"no steps recorded yet, so there is no mean of {key!r}")
+        if len(self) == 0:
+            raise ValueError(f"no steps recorded yet, so there is no mean of {key!r}: train first")
+        values = self[key][-last:] if last else self[key]
         return sum(values) / len(values)
 
+    def add_snapshot(self, step: int, output: torch.Tensor) -> None:
+        """Keep G's output after ``step`` steps: images (N, C, H, W) in [-1, 1] as 0..255 pixels
+        (a quarter of the memory), anything else (the 2D lab's points) as it is, on the CPU."""
+        output = output.detach().float().cpu()
+        if output.dim() == 4:
+            output = denormalize(output).mul(255).round().to(torch.uint8)
+        self.snapshots.append((step, output))
+
+    def frames(self) -> list[tuple[int, torch.Tensor]]:
+        """The snapshots as (step, images in [-1, 1]) pairs, ready for grids and animations."""
+        return [(step, pixels_to_images(kept) if kept.dtype == torch.uint8 else kept)
+                for step, kept in self.snapshots]
+
     def state_dict(self) -> dict:
-        return {"step": self.step, "epoch": self.epoch, "snapshots": self.snapshots,
-                **{key: getattr(self, key) for key in STEP_KEYS}}
+        self.flush()
+        return {"step": self.step, "epoch": self.epoch, "columns": self.columns,
+                "snapshots": self.snapshots}
 
     @classmethod
     def from_state_dict(cls, state: dict) -> "History":
-        return cls(**{key: list(value) for key, value in state.items()})
+        history = cls()
+        history._step, history._epoch = list(state["step"]), list(state["epoch"])
+        history.snapshots = list(state.get("snapshots", []))
+        columns = state.get("columns")
+        if columns is None:  # written before histories kept any figure: one list per key
+            columns = {k: v for k, v in state.items() if k not in ("step", "epoch", "snapshots")}
+        history._columns = {key: list(values) for key, values in columns.items()}
+        return history
+
+
+def _as_tensor(value, device: torch.device) -> torch.Tensor:
+    if isinstance(value, torch.Tensor):
+        return value.detach().double().reshape(()).to(device)   # float32 figures stay exact
+    return torch.tensor(float(value), dtype=torch.float64, device=device)
+
+
+def _device_of(pending) -> torch.device:
+    """Where the figures live (the first tensor's device; the CPU when all are plain numbers)."""
+    for _, _, figures in pending:
+        for value in figures.values():
+            if isinstance(value, torch.Tensor):
+                return value.device
+    return torch.device("cpu")
+
+
+def _runs_with_the_same_keys(pending) -> list[tuple[int, int]]:
+    """(start, end) of the stretches of pending steps that report the same figures."""
+    runs, start = [], 0
+    for i in range(1, len(pending) + 1):
+        if i == len(pending) or list(pending[i][2]) != list(pending[start][2]):
+            runs.append((start, i))
+            start = i
+    return runs

@@ -1,4 +1,12 @@
-"""One discriminator step and one generator step: the two halves of every GAN update."""
+"""One discriminator step and one generator step: the two halves of every GAN update, in the BCE
+form (``discriminator_step``, ``generator_step``) and the WGAN-GP form (``critic_step``,
+``wgan_generator_step``, ``gradient_penalty``).
+
+The WGAN critic C is a discriminator without a final sigmoid: it gives any real number, higher for
+"more real". It is trained to widen E[C(x)] - E[C(G(z))], an estimate of the Wasserstein distance
+between the real and generated distributions, while a gradient penalty keeps C's slope near 1
+(Gulrajani et al., 2017, "Improved Training of Wasserstein GANs").
+"""
 from contextlib import contextmanager
 
 import torch
@@ -15,13 +23,21 @@ def _judge(D: nn.Module, images: torch.Tensor, labels: torch.Tensor | None) -> t
     return D(images) if labels is None else D(images, labels)
 
 
+def _probability(outputs: torch.Tensor, criterion: nn.Module) -> torch.Tensor:
+    """D's mean belief "real": the sigmoid of logits, or the outputs themselves when D already
+    ends in a sigmoid (the classic ``Sigmoid`` + ``BCELoss`` form)."""
+    outputs = outputs.detach()
+    return (outputs if isinstance(criterion, nn.BCELoss) else torch.sigmoid(outputs)).mean()
+
+
 def discriminator_step(D: nn.Module, opt_D: torch.optim.Optimizer, criterion: nn.Module,
                        x_real: torch.Tensor, x_fake: torch.Tensor, labels: torch.Tensor | None = None,
-                       real_label: float = 1.0, joint: bool | None = None) -> dict[str, float]:
+                       real_label: float = 1.0, joint: bool | None = None) -> dict[str, torch.Tensor]:
     """Update D once: real images labelled ``real_label`` (1), fakes labelled 0, the halves averaged.
 
     ``x_fake`` must be detached from G (``G(z).detach()``), so this step cannot change G.
-    Returns the loss, D(x) and D(G(z)) (mean probabilities, before the update).
+    Returns the loss, D(x) and D(G(z)) (mean probabilities, before the update) as 0-dim tensors
+    on D's device: reading them (``float(...)``) waits for the device, so the loop reads them later.
     A D without BatchNorm judges both halves in one forward pass (``joint``, the same numbers,
     faster); with BatchNorm the halves stay separate, so each batch is normalized on its own.
     """
@@ -40,9 +56,8 @@ def discriminator_step(D: nn.Module, opt_D: torch.optim.Optimizer, criterion: nn
     opt_D.zero_grad(set_to_none=True)
     loss_D.backward()
     opt_D.step()
-    return {"loss_D": loss_D.item(),
-            "D_x": torch.sigmoid(logits_real).mean().item(),
-            "D_G_z1": torch.sigmoid(logits_fake).mean().item()}
+    return {"loss_D": loss_D.detach(), "D_x": _probability(logits_real, criterion),
+            "D_G_z1": _probability(logits_fake, criterion)}
 
 
 GENERATOR_LOSSES = ("non-saturating", "saturating")
@@ -50,14 +65,14 @@ GENERATOR_LOSSES = ("non-saturating", "saturating")
 
 def generator_step(D: nn.Module, opt_G: torch.optim.Optimizer, criterion: nn.Module,
                    x_fake: torch.Tensor, labels: torch.Tensor | None = None,
-                   loss: str = "non-saturating") -> dict[str, float]:
+                   loss: str = "non-saturating") -> dict[str, torch.Tensor]:
     """Update G once. The non-saturating loss (the default) makes D call the fakes real:
     -log D(G(z)). The ``"saturating"`` loss of the original minimax game, log(1 - D(G(z))), is
     here for lesson 07, which shows why nobody trains with it.
 
     ``x_fake`` is ``G(z)`` *with* its graph, so the gradient flows through D into G; D's weights
     are frozen meanwhile (no wasted gradients) and only ``opt_G`` steps, so D is left as it was.
-    Returns the loss and D(G(z)) after D's update.
+    Returns the loss and D(G(z)) after D's update (0-dim tensors, like ``discriminator_step``).
     """
     if loss not in GENERATOR_LOSSES:
         raise ValueError(f"loss must be one of {GENERATOR_LOSSES}, got {loss!r}")
@@ -70,7 +85,56 @@ def generator_step(D: nn.Module, opt_G: torch.optim.Optimizer, criterion: nn.Mod
         opt_G.zero_grad(set_to_none=True)
         loss_G.backward()
     opt_G.step()
-    return {"loss_G": loss_G.item(), "D_G_z2": torch.sigmoid(logits_fake).mean().item()}
+    return {"loss_G": loss_G.detach(), "D_G_z2": _probability(logits_fake, criterion)}
+
+
+def gradient_penalty(C: nn.Module, x_real: torch.Tensor, x_fake: torch.Tensor,
+                     labels: torch.Tensor | None = None,
+                     generator: torch.Generator | None = None) -> torch.Tensor:
+    """mean over the batch of (|grad_x C(x_hat)| - 1)^2, at random points x_hat on the straight
+    lines between real and fake samples. Differentiable, so it can be added to C's loss."""
+    if x_real.shape != x_fake.shape:
+        raise ValueError(f"real and fake batches must have the same shape to mix them, got "
+                         f"{tuple(x_real.shape)} and {tuple(x_fake.shape)}")
+    eps_shape = (len(x_real),) + (1,) * (x_real.dim() - 1)          # one mixing weight per sample
+    eps = torch.rand(eps_shape, generator=generator).to(x_real.device)
+    x_hat = (eps * x_real + (1 - eps) * x_fake.detach()).requires_grad_(True)
+    scores = _judge(C, x_hat, labels)                                # (N, 1)
+    grads, = torch.autograd.grad(scores.sum(), x_hat, create_graph=True)  # same shape as x_hat
+    return (grads.flatten(1).norm(dim=1) - 1).square().mean()
+
+
+def critic_step(C: nn.Module, opt_C: torch.optim.Optimizer, x_real: torch.Tensor,
+                x_fake: torch.Tensor, labels: torch.Tensor | None = None, gp_weight: float = 10.0,
+                generator: torch.Generator | None = None) -> dict[str, torch.Tensor]:
+    """Update the critic once: loss = E[C(G(z))] - E[C(x)] + gp_weight * gradient penalty.
+
+    Returns the loss, the Wasserstein estimate E[C(x)] - E[C(G(z))] (before the update), the
+    penalty, and the mean scores C(x) and C(G(z)) under the names D_x and D_G_z1 (raw scores
+    here, not probabilities).
+    """
+    scores_real = _judge(C, x_real, labels)                          # (N, 1)
+    scores_fake = _judge(C, x_fake.detach(), labels)                 # (N, 1)
+    wasserstein = scores_real.mean() - scores_fake.mean()
+    penalty = gradient_penalty(C, x_real, x_fake, labels, generator)
+    loss_C = -wasserstein + gp_weight * penalty
+    opt_C.zero_grad(set_to_none=True)
+    loss_C.backward()
+    opt_C.step()
+    return {"loss_D": loss_C.detach(), "wasserstein": wasserstein.detach(), "gp": penalty.detach(),
+            "D_x": scores_real.detach().mean(), "D_G_z1": scores_fake.detach().mean()}
+
+
+def wgan_generator_step(C: nn.Module, opt_G: torch.optim.Optimizer, x_fake: torch.Tensor,
+                        labels: torch.Tensor | None = None) -> dict[str, torch.Tensor]:
+    """Update G once: loss = -E[C(G(z))], i.e. move the fakes where the critic scores high."""
+    with frozen(C):
+        scores_fake = _judge(C, x_fake, labels)                      # (N, 1)
+        loss_G = -scores_fake.mean()
+        opt_G.zero_grad(set_to_none=True)
+        loss_G.backward()
+    opt_G.step()
+    return {"loss_G": loss_G.detach(), "D_G_z2": scores_fake.detach().mean()}
 
 
 @contextmanager

@@ -1,82 +1,218 @@
-"""The training loop of lessons 03 on: D step, G step, records, snapshots, checkpoints."""
-import time
+"""The training loop of lessons 03 on, for every GAN in the course: image GANs, WGAN-GP and the 2D
+lab. A step is ``d_steps`` updates of D, each on its own real batch, then one update of G
+(Algorithm 1 of Goodfellow et al. 2014, and of the WGAN-GP paper with ``d_steps = n_critic``)."""
+from itertools import islice
 from pathlib import Path
 
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 
 from ..data.pixels import check_image_batch
+from ..models.inputs import values_checked_once
+from ..settings import get_device
 from .checkpoint import read_checkpoint, restore_model, save_checkpoint
+from .guards import check_generator, check_loss_fits_D, unwrap
 from .history import History
+from .hooks import Checkpoints, LiveUpdates, ProgressBar, Snapshots
 from .interrupt import finish_step_on_interrupt
-from .steps import discriminator_step, generator_step, has_batch_norm
+from .steps import (critic_step, discriminator_step, generator_step, has_batch_norm,
+                    wgan_generator_step)
+
+LOSSES = ("non-saturating", "saturating", "wgan-gp")
+FIXED_NOISE_SEED = 1_000_003   # fixed noise has its own generator: seed + this
 
 
 class GANTrainer:
     """Train a generator ``G`` against a discriminator ``D`` on ``batches``.
 
-    ``batches`` is anything that yields image batches (N, C, H, W) in [-1, 1], or (images, labels)
-    pairs: ``InMemoryBatches`` or a ``DataLoader``. A conditional pair (a G with ``num_classes``)
-    needs the labels: its fakes are drawn for the labels of the real batch, and the fixed noise
-    comes with fixed labels that run through the digits in order. Call ``fit(num_epochs)`` as often as you like;
-    it continues where the last call stopped. D returns logits; the loss is ``BCEWithLogitsLoss``.
-    With ``checkpoint_path``, the whole run is saved at the end of an epoch at most every
-    ``checkpoint_every`` seconds, at the end of every ``fit``, and when training is interrupted.
-    ``lr_D`` gives D its own learning rate (two time-scales); by default both use ``lr``.
+    ``batches`` yields image batches (N, C, H, W) in [-1, 1], or (images, labels) pairs:
+    ``InMemoryBatches`` or a ``DataLoader``. A conditional pair (a G with ``num_classes``) needs the
+    labels: its fakes are drawn for the labels of the real batch, and the fixed noise comes with
+    fixed labels that run through the digits in order.
+
+    Everything runs on ``device``: by default the course's device (``get_device()``: a GPU when
+    there is one), whatever device G was built on. ``loss`` is "non-saturating" (the usual GAN),
+    "saturating" (lesson 07) or "wgan-gp" (see ``WGANTrainer``). D returns logits for the default
+    ``BCEWithLogitsLoss``; a D that ends in a Sigmoid needs ``criterion=nn.BCELoss()``.
+    ``lr_D`` gives D its own learning rate (two time-scales). With ``checkpoint_path``, the run is
+    saved at the end of an epoch at most every ``checkpoint_every`` seconds, at the end of every
+    ``fit``, and when training is interrupted. ``fit(num_epochs)`` continues where the last call
+    stopped.
     """
 
     def __init__(self, G: nn.Module, D: nn.Module, batches, lr: float = 2e-4,
                  betas: tuple[float, float] = (0.5, 0.999), num_fixed: int = 64, seed: int = 0,
                  device: str | torch.device | None = None, checkpoint_path: str | Path | None = None,
-                 checkpoint_every: float = 60.0, real_label: float = 1.0, lr_D: float | None = None):
-        if not hasattr(G, "latent_dim"):
-            raise TypeError("G needs a latent_dim attribute (the size of z); the course's "
-                            "generators have one.")
-        self.device = torch.device(device) if device is not None else next(G.parameters()).device
+                 checkpoint_every: float = 60.0, real_label: float = 1.0, lr_D: float | None = None,
+                 loss: str = "non-saturating", d_steps: int = 1, gp_weight: float = 10.0,
+                 criterion: nn.Module | None = None, fresh_z_for_G: bool = False):
+        generator = check_generator(G)
+        if loss not in LOSSES:
+            raise ValueError(f"loss must be one of {', '.join(LOSSES)}; got {loss!r}")
+        if not isinstance(d_steps, int) or isinstance(d_steps, bool) or d_steps < 1:
+            raise ValueError(f"d_steps (D updates per G update) must be a whole number >= 1, "
+                             f"got {d_steps!r}")
+        self.criterion = criterion if criterion is not None else nn.BCEWithLogitsLoss()
+        if loss != "wgan-gp":
+            check_loss_fits_D(D, self.criterion)
+        self.device = torch.device(device) if device is not None else get_device()
         self.G, self.D = G.to(self.device), D.to(self.device)
-        self.batches = batches
+        self.batches = batches.to(self.device) if hasattr(batches, "to") else batches
+        self.latent_dim = generator.latent_dim
+        self.num_classes = getattr(generator, "num_classes", None)
+        self.loss, self.d_steps, self.gp_weight, self.real_label = loss, d_steps, gp_weight, real_label
+        self.fresh_z_for_G = fresh_z_for_G   # G's update on new noise, or on the last D update's fakes
         fused = {"fused": True} if self.device.type in ("cpu", "cuda") else {}  # one kernel per step
         self.opt_G = torch.optim.Adam(G.parameters(), lr=lr, betas=betas, **fused)
         self.opt_D = torch.optim.Adam(D.parameters(), lr=lr if lr_D is None else lr_D,  # lr_D: D's own rate
                                       betas=betas, **fused)
-        self.criterion = nn.BCEWithLogitsLoss()
-        self.real_label = real_label
         self._joint_D_step = not has_batch_norm(D)
-        self.rng = torch.Generator().manual_seed(seed)  # the noise z; seeded so a run repeats
-        self.fixed_noise = self.noise(num_fixed)          # the same z at every snapshot
-        self.num_classes = getattr(G, "num_classes", None)
+        self.rng = torch.Generator().manual_seed(seed)   # z while training; seeded so a run repeats
+        fixed_rng = torch.Generator().manual_seed(seed + FIXED_NOISE_SEED)
+        self.fixed_noise = torch.randn(num_fixed, self.latent_dim, generator=fixed_rng).to(self.device)
         self.fixed_labels = (None if self.num_classes is None else
                              (torch.arange(num_fixed) * self.num_classes) // num_fixed)  # 0,0,..,9,9
         self.checkpoint_path = Path(checkpoint_path) if checkpoint_path else None
         self.checkpoint_every = checkpoint_every  # seconds between checkpoints during a fit
         self.history = History()
-        self.epoch = 0  # completed epochs
-        self.step = 0   # completed steps
+        self.epoch = 0                          # completed epochs
+        self.step = 0                           # completed steps (G updates)
+        self.d_updates = self.g_updates = 0     # every single update, in a step or by hand
+
+    # --- one step -------------------------------------------------------------------------------
 
     def noise(self, n: int) -> torch.Tensor:
-        """A batch of latent vectors z ~ N(0, I), shaped (n, latent_dim), from the trainer's own RNG."""
-        return torch.randn(n, self.G.latent_dim, generator=self.rng).to(self.device)
+        """A batch of latent vectors z ~ N(0, I), shaped (n, latent_dim), from the trainer's own RNG
+        (drawn on the CPU, so a seed gives the same z on every device)."""
+        return torch.randn(n, self.latent_dim, generator=self.rng).to(self.device)
 
-    def train_step(self, x_real: torch.Tensor, labels: torch.Tensor | None = None) -> dict[str, float]:
-        """One D update then one G update on a batch of real images (and, for a conditional
-        pair, their labels); returns the step's figures."""
-        x_real = x_real.to(self.device)
-        z = self.noise(len(x_real))
+    def _unpack(self, batch) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """(real images, labels or None) on the trainer's device."""
+        pair = isinstance(batch, (tuple, list))
+        x_real, labels = (batch[0], batch[1]) if pair else (batch, None)
+        x_real = x_real.to(self.device, non_blocking=True)
         if self.num_classes is None:
-            labels = None
-            x_fake = self.G(z)                                             # (N, C, H, W), graph kept
-        else:
-            if labels is None:
-                raise ValueError("a conditional GAN trains on (images, labels) batches, e.g. "
-                                 "InMemoryBatches(mnist.images, labels=mnist.labels)")
-            labels = labels.to(self.device)
-            x_fake = self.G(z, labels)                                     # fakes of the same digits
-        figures = discriminator_step(self.D, self.opt_D, self.criterion, x_real, x_fake.detach(),
-                                     labels=labels, real_label=self.real_label,
-                                     joint=self._joint_D_step)
-        figures |= generator_step(self.D, self.opt_G, self.criterion, x_fake, labels=labels)
-        return figures
+            return x_real, None
+        if labels is None:
+            raise ValueError("a conditional GAN trains on (images, labels) batches, e.g. "
+                             "InMemoryBatches(mnist.images, labels=mnist.labels)")
+        return x_real, labels.to(self.device, non_blocking=True)
+
+    def _generate(self, z: torch.Tensor, labels: torch.Tensor | None) -> torch.Tensor:
+        return self.G(z) if labels is None else self.G(z, labels)          # (N, C, H, W)
+
+    def d_update(self, x_real, x_fake, labels=None) -> dict[str, torch.Tensor]:
+        """One update of D (or the critic) on real images and detached fakes."""
+        self.d_updates += 1
+        if self.loss == "wgan-gp":
+            return critic_step(self.D, self.opt_D, x_real, x_fake, labels, self.gp_weight, self.rng)
+        return discriminator_step(self.D, self.opt_D, self.criterion, x_real, x_fake, labels=labels,
+                                  real_label=self.real_label, joint=self._joint_D_step)
+
+    def g_update(self, x_fake, labels=None) -> dict[str, torch.Tensor]:
+        """One update of G through the current D; ``x_fake`` still carries G's graph."""
+        self.g_updates += 1
+        if self.loss == "wgan-gp":
+            return wgan_generator_step(self.D, self.opt_G, x_fake, labels)
+        return generator_step(self.D, self.opt_G, self.criterion, x_fake, labels=labels, loss=self.loss)
+
+    def train_step(self, *batches) -> dict[str, torch.Tensor]:
+        """One step: an update of D on each batch given (``d_steps`` of them in the loop), then one
+        update of G: on the fakes of the last D update (the seeds' loop, one G forward pass less),
+        or on fresh noise with ``fresh_z_for_G`` (Goodfellow et al.'s Algorithm 1). A batch is
+        images or an (images, labels) pair. Returns the step's figures as 0-dim tensors on the
+        device (the history reads them later)."""
+        if not batches:
+            raise ValueError("train_step needs at least one batch of real images")
+        for i, batch in enumerate(batches):
+            x_real, labels = self._unpack(batch)
+            keep_graph = i == len(batches) - 1 and not self.fresh_z_for_G   # G's graph for its update
+            with torch.set_grad_enabled(keep_graph):
+                x_fake = self._generate(self.noise(len(x_real)), labels)
+            figures = self.d_update(x_real, x_fake.detach(), labels)
+        if self.fresh_z_for_G:
+            x_fake = self._generate(self.noise(len(x_real)), labels)
+        return figures | self.g_update(x_fake, labels)
+
+    # --- the loop -------------------------------------------------------------------------------
+
+    def _epochs(self, num_epochs: int):
+        """Each epoch's steps as lists of ``d_steps`` batches, then None for "epoch done"."""
+        for _ in range(num_epochs):
+            batches = iter(self.batches)
+            while chunk := list(islice(batches, self.d_steps)):
+                yield chunk
+            yield None
+
+    def run(self, steps, hooks=()) -> bool:
+        """The one loop: train on each list of batches that ``steps`` yields (None marks the end of
+        an epoch) and call the hooks. Value checks run on the first batch only; an interrupt
+        (Kernel -> Interrupt, Ctrl-C) stops after the current step. Returns True if interrupted."""
+        interrupted, checked = False, False
+        self.G.train(), self.D.train()
+        with finish_step_on_interrupt() as stop, values_checked_once():
+            try:
+                for chunk in steps:
+                    if chunk is None:
+                        self.epoch += 1
+                        for hook in hooks:
+                            hook.after_epoch(self)
+                        continue
+                    if not checked:
+                        self.check_batch(chunk[0])
+                        checked = True
+                    figures = self.train_step(*chunk)
+                    self.step += 1
+                    self.history.record(self.step, self.epoch + 1, figures)
+                    for hook in hooks:
+                        hook.after_step(self)
+                    if stop.requested:
+                        interrupted = True
+                        break
+            except KeyboardInterrupt:  # a second interrupt: the current step may be half done
+                interrupted = True
+        for hook in hooks:
+            hook.at_end(self, interrupted)
+        return interrupted
+
+    def check_batch(self, batch) -> None:
+        """The values of a real batch (and its labels), checked once before D mixes them with fakes."""
+        x_real, labels = batch if isinstance(batch, (tuple, list)) else (batch, None)
+        check_image_batch(x_real, name="the real images from your batches")
+        if labels is not None and self.num_classes is not None:
+            from ..models.conditional import check_labels
+            check_labels(labels, len(x_real), self.num_classes)
+
+    def fit(self, num_epochs: int, progress: bool = True, live=None, live_every: float = 2.0,
+            hooks=()) -> History:
+        """Train for ``num_epochs`` more epochs and return the history.
+
+        Interrupting (Kernel -> Interrupt, or Ctrl-C) stops after the current step and keeps
+        everything trained so far (and saves it, with ``checkpoint_path``); ``fit`` again
+        continues. ``live`` (such as ``gan_utils.viz.LiveView()``) is redrawn every ``live_every``
+        seconds; ``hooks`` adds your own (see ``gan_utils.train.hooks``).
+        """
+        if not isinstance(num_epochs, int) or isinstance(num_epochs, bool) or num_epochs < 1:
+            raise ValueError(f"num_epochs must be a positive whole number, got {num_epochs!r}")
+        if not self.history.snapshots:
+            self.history.add_snapshot(self.step, self.sample_fixed())
+        per_epoch = _length(self.batches)
+        total = -(-per_epoch // self.d_steps) * num_epochs if per_epoch else None
+        last_epoch = self.epoch + num_epochs
+        all_hooks = [ProgressBar(total, f"epoch {self.epoch + 1}/{last_epoch}", enabled=progress,
+                                 last_epoch=last_epoch),
+                     Snapshots()]
+        if live is not None:
+            all_hooks.append(LiveUpdates(live, live_every))
+        if self.checkpoint_path:
+            all_hooks.append(Checkpoints(self.checkpoint_path, self.checkpoint_every, last_epoch))
+        if self.run(self._epochs(num_epochs), all_hooks + list(hooks)):
+            saved = f" and saved to {self.checkpoint_path}" if self.checkpoint_path else ""
+            print(f"Training interrupted after step {self.step} (epoch {self.epoch} complete). The "
+                  f"models and the history are kept{saved}; call fit() again to continue.")
+        return self.history
+
+    # --- sampling -------------------------------------------------------------------------------
 
     @torch.no_grad()
     def sample(self, z: torch.Tensor | None = None, n: int = 64,
@@ -98,81 +234,17 @@ class GANTrainer:
         """G's images for the fixed noise (and fixed labels): what the snapshots show."""
         return self.sample(self.fixed_noise, labels=self.fixed_labels)
 
-    def fit(self, num_epochs: int, progress: bool = True, live=None, live_every: float = 2.0) -> History:
-        """Train for ``num_epochs`` more epochs and return the history.
-
-        Interrupting (Kernel -> Interrupt, or Ctrl-C) stops after the current step and keeps
-        everything trained so far (and saves it, with ``checkpoint_path``); ``fit`` again
-        continues. ``live`` is an object with an
-        ``update(history)`` method (such as ``gan_utils.viz.LiveView()``), called every
-        ``live_every`` seconds.
-        """
-        if not isinstance(num_epochs, int) or num_epochs < 1:
-            raise ValueError(f"num_epochs must be a positive whole number, got {num_epochs!r}")
-        if not self.history.snapshots:
-            self.history.add_snapshot(self.step, self.sample_fixed())
-        steps_per_epoch = _length(self.batches)
-        total = steps_per_epoch * num_epochs if steps_per_epoch else None
-        last_epoch = self.epoch + num_epochs
-        bar = tqdm(total=total, desc="training", unit="step", disable=not progress)
-        last_live = last_save = time.perf_counter()
-        interrupted = checked = False
-        self.G.train(), self.D.train()
-        with finish_step_on_interrupt() as stop:
-            try:
-                while self.epoch < last_epoch and not interrupted:
-                    bar.set_description(f"epoch {self.epoch + 1}/{last_epoch}")
-                    for batch in self.batches:
-                        pair = isinstance(batch, (tuple, list))
-                        x_real, labels = (batch[0], batch[1]) if pair else (batch, None)
-                        if not checked:  # once per fit: the data, before D mixes it with fakes
-                            check_image_batch(x_real, name="the real images from your batches")
-                            checked = True
-                        figures = self.train_step(x_real, labels)
-                        self.step += 1
-                        self.history.record(self.step, self.epoch + 1, figures)
-                        bar.update()
-                        if self.step % 10 == 0:
-                            bar.set_postfix(loss_D=f"{figures['loss_D']:.3f}",
-                                            loss_G=f"{figures['loss_G']:.3f}",
-                                            D_x=f"{figures['D_x']:.2f}", D_G_z=f"{figures['D_G_z1']:.2f}")
-                        if live is not None and time.perf_counter() - last_live > live_every:
-                            live.update(self.history)
-                            last_live = time.perf_counter()
-                        if stop.requested:
-                            interrupted = True
-                            break
-                    self.epoch += 1
-                    self.history.add_snapshot(self.step, self.sample_fixed())
-                    finished = self.epoch == last_epoch
-                    due = time.perf_counter() - last_save >= self.checkpoint_every
-                    if self.checkpoint_path and not interrupted and (finished or due):
-                        self.save_checkpoint(self.checkpoint_path)
-                        last_save = time.perf_counter()
-            except KeyboardInterrupt:  # a second interrupt: the current step may be half done
-                interrupted = True
-        bar.close()
-        if live is not None:
-            live.update(self.history)
-        if interrupted:
-            self._report_interrupt()
-        return self.history
-
-    def _report_interrupt(self) -> None:
-        saved = ""
-        if self.checkpoint_path:
-            self.save_checkpoint(self.checkpoint_path)
-            saved = f" and saved to {self.checkpoint_path}"
-        print(f"Training interrupted after step {self.step} (epoch {self.epoch}). The models and "
-              f"the history are kept{saved}; call fit() again to continue.")
+    # --- checkpoints ----------------------------------------------------------------------------
 
     def state_dict(self) -> dict:
-        """Everything a resumed run needs, as plain tensors and lists."""
+        """Everything a resumed run needs, as plain tensors and lists (models unwrapped)."""
         generator = getattr(self.batches, "generator", None)
-        return {"G": self.G, "D": self.D, "opt_G": self.opt_G, "opt_D": self.opt_D,
-                "epoch": self.epoch, "step": self.step, "history": self.history.state_dict(),
+        return {"G": unwrap(self.G), "D": unwrap(self.D), "opt_G": self.opt_G, "opt_D": self.opt_D,
+                "epoch": self.epoch, "step": self.step,
+                "updates": {"D": self.d_updates, "G": self.g_updates},
+                "history": self.history.state_dict(),
                 "fixed_noise": self.fixed_noise.cpu(), "fixed_labels": self.fixed_labels,
-                "rng": {"trainer": self.rng.get_state(), "torch": torch.get_rng_state(),
+                "rng": {"trainer": self.rng.get_state(),
                         "batches": generator.get_state() if generator is not None else None}}
 
     def save_checkpoint(self, path: str | Path) -> Path:
@@ -180,18 +252,20 @@ class GANTrainer:
         return save_checkpoint(path, **self.state_dict())
 
     def load_checkpoint(self, path: str | Path) -> "GANTrainer":
-        """Restore a run saved by ``save_checkpoint`` into this trainer's (same-shaped) models."""
+        """Restore a run saved by ``save_checkpoint`` into this trainer's (same-shaped) models, on
+        this trainer's device, whichever device wrote it. The global random state is left alone."""
         payload = read_checkpoint(path)
-        restore_model(self.G, payload["G"], "G", path)
-        restore_model(self.D, payload["D"], "D", path)
-        self.opt_G.load_state_dict(payload["opt_G"])
+        restore_model(unwrap(self.G), payload["G"], "G", path)
+        restore_model(unwrap(self.D), payload["D"], "D", path)
+        self.opt_G.load_state_dict(payload["opt_G"])   # moves the moments to the parameters' device
         self.opt_D.load_state_dict(payload["opt_D"])
         self.epoch, self.step = payload["epoch"], payload["step"]
+        updates = payload.get("updates", {"D": self.step * self.d_steps, "G": self.step})
+        self.d_updates, self.g_updates = updates["D"], updates["G"]
         self.history = History.from_state_dict(payload["history"])
         self.fixed_noise = payload["fixed_noise"].to(self.device)
         self.fixed_labels = payload.get("fixed_labels")
         self.rng.set_state(payload["rng"]["trainer"])
-        torch.set_rng_state(payload["rng"]["torch"])
         generator = getattr(self.batches, "generator", None)
         if generator is not None and payload["rng"]["batches"] is not None:
             generator.set_state(payload["rng"]["batches"])

@@ -20,6 +20,10 @@ class LiveView:
         self.frames_drawn = 0
         self.last_png: bytes | None = None
 
+    def subject(self, source):
+        """What this view draws: the history of a trainer, or a History itself."""
+        return getattr(source, "history", source)
+
     def render(self, history) -> bytes:
         """The current state as PNG bytes: losses, D outputs, latest snapshot grid."""
         fig = plt.figure(figsize=(14, 3.6))
@@ -41,9 +45,10 @@ class LiveView:
         plt.close(fig)
         return buffer.getvalue()
 
-    def update(self, history) -> None:
-        """Redraw; in a notebook the previous picture is replaced, elsewhere it is only rendered."""
-        self.last_png = self.render(history)
+    def update(self, source) -> None:
+        """Redraw from a trainer (what the training loop passes) or a History; in a notebook the
+        previous picture is replaced, elsewhere it is only rendered."""
+        self.last_png = self.render(self.subject(source))
         self.frames_drawn += 1
         if get_ipython() is None:
             return
