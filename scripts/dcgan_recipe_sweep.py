@@ -46,8 +46,8 @@ class AveragingTrainer(GANTrainer):
         super().__init__(*args, **kwargs)
         self.G_average = AveragedModel(self.G, multi_avg_fn=get_ema_multi_avg_fn(0.999), use_buffers=True)
 
-    def train_step(self, x_real, labels=None):
-        figures = super().train_step(x_real, labels)
+    def train_step(self, *batches):
+        figures = super().train_step(*batches)
         self.G_average.update_parameters(self.G)
         return figures
 

@@ -49,7 +49,7 @@ def train(name: str, mnist) -> None:
     card = {"name": name, "what": PRETRAINED[name], "command": f"python scripts/train_pretrained.py {name}",
             "seed": SEED, "epochs": epochs, "steps": trainer.step, "batch_size": 64,
             "data": mnist.describe(), "optimizer": "Adam", "trainer_options": settings,
-            "discriminator": D.config, "device": "cpu", "torch_threads": torch.get_num_threads(),
+            "discriminator": D.config, "device": str(trainer.device), "torch_threads": torch.get_num_threads(),
             "wall_time_seconds": round(seconds, 1), "torch": torch.__version__, "scores": scores}
     print(f"wrote {save_pretrained(trainer.G, name, card)} ({seconds:.0f} s of training)")
 

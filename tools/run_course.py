@@ -52,9 +52,19 @@ def score_lines(notebook, limit: int = 6) -> list[str]:
     return lines[:limit]
 
 
-def summary_table(rows: list[dict], mode: str) -> str:
+def describe_device() -> str:
+    """The device the lessons train on here (what ``get_device()`` picks), for the summary."""
+    import torch
+    from gan_utils.settings import get_device
+    device = get_device()
+    if device.type == "cuda":
+        return f"{torch.cuda.get_device_name(device)} (CUDA)"
+    return f"{device.type.upper()} ({os.cpu_count()} cores)" if device.type == "cpu" else device.type.upper()
+
+
+def summary_table(rows: list[dict], mode: str, device: str) -> str:
     total = sum(row["seconds"] for row in rows)
-    lines = [f"# Course run ({mode} mode)", "",
+    lines = [f"# Course run ({mode} mode, {device})", "",
              f"Total: {total / 60:.1f} min for {len(rows)} lessons.", "",
              "| lesson | status | run time | share | results it printed |", "|---|---|---|---|---|"]
     for row in rows:
@@ -87,9 +97,10 @@ def main(argv=None) -> int:
         rows.append({"lesson": path.stem, "html": html_name, "seconds": round(seconds, 1),
                      "error": error, "scores": score_lines(notebook)})
         print(f"  {'ok' if error is None else 'FAILED: ' + error} in {seconds:.0f} s -> {args.out / html_name}")
-    table = summary_table(rows, mode)
+    device = describe_device()
+    table = summary_table(rows, mode, device)
     (args.out / "summary.md").write_text(table, encoding="utf-8")
-    (args.out / "summary.json").write_text(json.dumps({"mode": mode, "lessons": rows}, indent=2))
+    (args.out / "summary.json").write_text(json.dumps({"mode": mode, "device": device, "lessons": rows}, indent=2))
     print("\n" + table)
     print(f"Open {args.out / 'summary.md'} or any HTML file in a browser.")
     return 1 if any(row["error"] for row in rows) else 0

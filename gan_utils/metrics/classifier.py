@@ -44,10 +44,10 @@ def classifier_path() -> Path:
 _cache: dict[str, DigitClassifier] = {}
 
 
-def load_classifier() -> DigitClassifier:
-    """The shipped classifier in eval mode on the CPU (loaded once, then reused)."""
+def load_classifier(device: str | torch.device = "cpu") -> DigitClassifier:
+    """The shipped classifier in eval mode on ``device`` (loaded once per device, then reused)."""
     path = classifier_path()
-    key = str(path)
+    key = f"{path}@{torch.device(device)}"
     if key not in _cache:
         if not path.is_file():
             raise FileNotFoundError(f"the digit classifier's weights are missing: {path}. Restore "
@@ -59,7 +59,7 @@ def load_classifier() -> DigitClassifier:
         except Exception as err:
             raise RuntimeError(f"{path} is damaged ({type(err).__name__}); restore it from git or "
                                f"rebuild it with scripts/train_classifier.py.") from None
-        _cache[key] = model.eval()
+        _cache[key] = model.to(device).eval()
     return _cache[key]
 
 

@@ -12,27 +12,32 @@ import math
 import torch
 
 from ..data.pixels import check_image_batch
+from ..settings import get_device
 from .classifier import load_classifier
 
 MAX_ENTROPY = math.log(10)
 
 
 @torch.no_grad()
-def _in_batches(function, images: torch.Tensor, batch_size: int = 500) -> torch.Tensor:
-    return torch.cat([function(images[i:i + batch_size].float().cpu())
+def _in_batches(part: str, images: torch.Tensor, batch_size: int = 500) -> torch.Tensor:
+    """The classifier's ``part`` ("forward" or "features") for all images, computed on the course's
+    device (a GPU when there is one) in chunks, returned on the CPU."""
+    device = get_device()
+    function = getattr(load_classifier(device), part)
+    return torch.cat([function(images[i:i + batch_size].float().to(device)).cpu()
                       for i in range(0, len(images), batch_size)])
 
 
 def classify(images: torch.Tensor) -> torch.Tensor:
     """The classifier's digit (0..9) for each image of a (N, 1, 28, 28) batch in [-1, 1]."""
     check_image_batch(images, channels=1, size=28, guess_zero_one=False)
-    return _in_batches(load_classifier(), images).argmax(dim=1)
+    return _in_batches("forward", images).argmax(dim=1)
 
 
 def features(images: torch.Tensor) -> torch.Tensor:
     """The classifier's 64 features per image, (N, 64), in float64 for the statistics."""
     check_image_batch(images, channels=1, size=28, guess_zero_one=False)
-    return _in_batches(load_classifier().features, images).double()
+    return _in_batches("features", images).double()
 
 
 def _sqrt_psd(matrix: torch.Tensor) -> torch.Tensor:
