@@ -30,11 +30,12 @@ def pretrained_card(name: str) -> dict:
     return json.loads(pretrained_path(name).with_suffix(".json").read_text())
 
 
-def load_pretrained(name: str) -> nn.Module:
+def load_pretrained(name: str, device: str | torch.device = "cpu") -> nn.Module:
     """A generator the course trained: ``"mlp_gan"``, ``"dcgan"`` or ``"cgan"``.
 
-    Returns it in eval mode on the CPU, with ``G.latent_dim``; call ``G(z)`` (or
-    ``G(z, labels)`` for the cgan) with z shaped (N, latent_dim) to get (N, 1, 28, 28) images.
+    Returns it in eval mode on ``device`` (the CPU unless you name another), with ``G.latent_dim``;
+    call ``G(z)`` (or ``G(z, labels)`` for the cgan) with z shaped (N, latent_dim) on that device to
+    get (N, 1, 28, 28) images.
     """
     _check_name(name)
     path = pretrained_path(name)
@@ -55,7 +56,7 @@ def load_pretrained(name: str) -> nn.Module:
     except Exception as err:
         raise PretrainedError(f"{path} could not be read as a generator ({type(err).__name__}); "
                               f"restore it with git checkout -- data/pretrained.") from None
-    return G.eval()
+    return G.to(device).eval()
 
 
 def save_pretrained(G: nn.Module, name: str, card: dict) -> Path:

@@ -8,6 +8,7 @@ import torch
 from torch import nn
 
 from ..data.pixels import check_image_batch
+from ..models.conditional import check_labels
 from ..models.inputs import values_checked_once
 from ..settings import get_device
 from .checkpoint import read_checkpoint, restore_model, save_checkpoint
@@ -180,7 +181,6 @@ class GANTrainer:
         x_real, labels = batch if isinstance(batch, (tuple, list)) else (batch, None)
         check_image_batch(x_real, name="the real images from your batches")
         if labels is not None and self.num_classes is not None:
-            from ..models.conditional import check_labels
             check_labels(labels, len(x_real), self.num_classes)
 
     def fit(self, num_epochs: int, progress: bool = True, live=None, live_every: float = 2.0,
