@@ -43,14 +43,14 @@ def ends_in_sigmoid(D: nn.Module) -> bool:
 def check_loss_fits_D(D: nn.Module, criterion: nn.Module) -> None:
     """Refuse a sigmoid D with a loss that expects logits (a silent double sigmoid: D(x) can never
     leave 0.5-0.73), and logits with ``BCELoss`` (which needs probabilities)."""
-    probabilities = isinstance(criterion, nn.BCELoss)
-    if ends_in_sigmoid(D) and isinstance(criterion, nn.BCEWithLogitsLoss):
+    sigmoid = ends_in_sigmoid(D)
+    if sigmoid and isinstance(criterion, nn.BCEWithLogitsLoss):
         raise ValueError(
             f"D ends in a Sigmoid, but the loss {type(criterion).__name__} expects logits: it would "
             f"apply a second sigmoid and D could never say more than 0.73. Either build D without "
             f"it (MLPDiscriminator(sigmoid=False), the course's default) or ask for the classic "
             f"form explicitly with criterion=nn.BCELoss().")
-    if probabilities and not ends_in_sigmoid(D):
+    if isinstance(criterion, nn.BCELoss) and not sigmoid:
         raise ValueError(
             "criterion=nn.BCELoss() needs probabilities, but D ends without a Sigmoid (it gives "
             "logits). Use the default loss (BCEWithLogitsLoss), or build D with sigmoid=True.")

@@ -32,17 +32,18 @@ class History:
             self.flush()
 
     def flush(self) -> None:
-        """Bring the figures still waiting on the device to the host (one transfer per key set)."""
+        """Bring the figures still waiting on the device to the host, all in one transfer."""
         if not self._pending:
             return
         pending, self._pending = self._pending, []
         device = _device_of(pending)
-        for start, end in _runs_with_the_same_keys(pending):
-            keys = list(pending[start][2])
-            rows = [[_as_tensor(figures[key], device) for key in keys] for _, _, figures in pending[start:end]]
-            values = torch.stack([torch.stack(row) for row in rows]).tolist() if keys else []
-            for offset, (step, epoch, _) in enumerate(pending[start:end]):
-                self._append(step, epoch, dict(zip(keys, values[offset] if keys else [])))
+        flat = torch.cat([torch.stack([_as_tensor(v, device) for v in figures.values()])
+                          if figures else torch.zeros(0, dtype=torch.float64, device=device)
+                          for _, _, figures in pending]).tolist()
+        start = 0
+        for step, epoch, figures in pending:
+            self._append(step, epoch, dict(zip(figures, flat[start:start + len(figures)])))
+            start += len(figures)
 
     def _append(self, step: int, epoch: int, figures: dict[str, float]) -> None:
         for key in figures.keys() - self._columns.keys():   # a new figure: earlier steps lack it
@@ -72,7 +73,6 @@ class History:
 
     def keys(self) -> list[str]:
         """The names of the figures recorded so far."""
-        self.flush()
         return list(self.columns)
 
     def __contains__(self, key: str) -> bool:
@@ -159,12 +159,3 @@ def _device_of(pending) -> torch.device:
                 return value.device
     return torch.device("cpu")
 
-
-def _runs_with_the_same_keys(pending) -> list[tuple[int, int]]:
-    """(start, end) of the stretches of pending steps that report the same figures."""
-    runs, start = [], 0
-    for i in range(1, len(pending) + 1):
-        if i == len(pending) or list(pending[i][2]) != list(pending[start][2]):
-            runs.append((start, i))
-            start = i
-    return runs
