@@ -1,5 +1,6 @@
 """Answer checks for exercises: each returns a result that shows "Correct" or what is off."""
 import math
+import reprlib
 from dataclasses import dataclass
 
 import torch
@@ -76,9 +77,9 @@ def check_tensor(answer, expected: torch.Tensor, atol: float = 1e-5,
             return _not_yet(f"expected a tensor (or a list of numbers), got {type(answer).__name__} {answer!r}.")
     if answer.shape != expected.shape:
         return _not_yet(f"expected shape {tuple(expected.shape)}, got {tuple(answer.shape)}.", hint)
-    diff = (answer.detach().double() - expected.detach().double()).abs()
     if torch.isnan(answer).any() and not torch.isnan(expected).any():
         return _not_yet("your tensor contains NaN values.", hint)
+    diff = _differences(answer, expected)
     worst = diff.max().item() if diff.numel() else 0.0
     if worst <= atol:
         return _correct()
@@ -87,20 +88,32 @@ def check_tensor(answer, expected: torch.Tensor, atol: float = 1e-5,
                     f"{answer[where].item():.6g}, expected {expected[where].item():.6g}).", hint)
 
 
+def _differences(answer: torch.Tensor, expected: torch.Tensor) -> torch.Tensor:
+    """|answer - expected| per entry: 0 where both are NaN (a NaN the answer should have), infinite
+    where only one is (so the worst entry is reported, never a NaN that hides it)."""
+    a, b = answer.detach().double(), expected.detach().double()
+    both_nan = torch.isnan(a) & torch.isnan(b)
+    return torch.where(both_nan, 0.0, (a - b).abs()).nan_to_num(nan=math.inf)
+
+
 def check_function(function, reference, inputs: list[tuple], atol: float = 1e-5,
                    hint: str | None = None) -> CheckResult:
     """A function that agrees with ``reference`` on every tuple of arguments in ``inputs``."""
     if _missing(function) or not callable(function):
         return _not_yet("expected a function: " + _PLACEHOLDER)
     for args in inputs:
+        args = args if isinstance(args, tuple) else (args,)  # one bare argument is one input
         try:
             got = function(*_copies(args))  # fresh copies: an in-place edit can't fool the reference
         except Exception as err:  # the learner's code: report it, don't crash the check
             return _not_yet(f"calling it on {_short(args)} raised {type(err).__name__}: {err}", hint)
         if _missing(got):
             return _not_yet(f"it returned {got!r} on {_short(args)}: finish its body.")
-        result = check_tensor(torch.as_tensor(got, dtype=torch.float64),
-                              torch.as_tensor(reference(*_copies(args)), dtype=torch.float64), atol)
+        values = _as_numbers(got)
+        if values is None:
+            return _not_yet(f"it returned {type(got).__name__} {reprlib.repr(got)} on {_short(args)}; "
+                            f"expected a tensor or a number.", hint)
+        result = check_tensor(values, torch.as_tensor(reference(*_copies(args)), dtype=torch.float64), atol)
         if not result:
             return _not_yet(f"on {_short(args)}: " + result.message.removeprefix("❌ Not yet: "), hint)
     return _correct(f"it matches on all {len(inputs)} test inputs.")
@@ -111,11 +124,19 @@ def check_choice(answer, expected: str, options: str = "abcd", hint: str | None 
     if _missing(answer):
         return _not_yet(_PLACEHOLDER)
     letter = str(answer).strip().lower()
-    if letter not in options:
+    if len(letter) != 1 or letter not in options:
         return _not_yet(f"answer with one letter out of {', '.join(options)}; got {answer!r}.")
     if letter == expected.lower():
         return _correct()
     return _not_yet(f"{letter!r} is not the best answer.", hint)
+
+
+def _as_numbers(value) -> torch.Tensor | None:
+    """``value`` as a float64 tensor, or None when it is not numbers (a string, a tuple of tensors)."""
+    try:
+        return torch.as_tensor(value, dtype=torch.float64)
+    except (TypeError, ValueError, RuntimeError):
+        return None
 
 
 def _copies(args: tuple) -> tuple:

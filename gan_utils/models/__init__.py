@@ -2,7 +2,7 @@
 2D toy GAN (07)."""
 from .conditional import ConditionalDCGANDiscriminator, ConditionalDCGANGenerator, LabelError, check_labels
 from .dcgan import DCGANDiscriminator, DCGANGenerator, weights_init
-from .inputs import LatentShapeError, check_latent
+from .inputs import DeviceMismatchError, LatentShapeError, check_latent
 from .mlp import MLPDiscriminator, MLPGenerator
 from .toy import ToyDiscriminator, ToyGenerator
 
@@ -18,6 +18,7 @@ def build_model(class_name: str, config: dict):
     return MODEL_CLASSES[class_name](**config)
 
 
-__all__ = ["ConditionalDCGANDiscriminator", "ConditionalDCGANGenerator", "LabelError", "check_labels",
-           "DCGANDiscriminator", "DCGANGenerator", "LatentShapeError", "MLPDiscriminator",
-           "MLPGenerator", "MODEL_CLASSES", "ToyDiscriminator", "ToyGenerator", "build_model", "check_latent", "weights_init"]
+__all__ = ["ConditionalDCGANDiscriminator", "ConditionalDCGANGenerator", "DCGANDiscriminator",
+           "DCGANGenerator", "DeviceMismatchError", "LabelError", "LatentShapeError", "MLPDiscriminator",
+           "MLPGenerator", "MODEL_CLASSES", "ToyDiscriminator", "ToyGenerator", "build_model",
+           "check_labels", "check_latent", "weights_init"]

@@ -9,7 +9,8 @@ from torch import nn
 from torch.nn import functional as F
 
 from .dcgan import DCGANDiscriminator, DCGANGenerator
-from .inputs import check_latent, check_model_input, value_checks_on
+from .inputs import (as_tensor, check_whole_number, image_input, latent_input, to_model, value_checks_on,
+                     warn_if_one_trains_batch_norm)
 
 
 class LabelError(ValueError):
@@ -17,20 +18,37 @@ class LabelError(ValueError):
 
 
 def check_labels(labels, count: int, num_classes: int) -> torch.Tensor:
-    """Integer labels (N,) in 0..num_classes-1, one per item of the batch."""
+    """Integer labels (N,) in 0..num_classes-1, one per item of the batch, returned as int64 (what
+    one_hot needs): int32 or uint8 labels, and numpy arrays of them, work like int64 ones."""
+    labels = as_tensor(labels)
     if not isinstance(labels, torch.Tensor):
         raise LabelError(f"labels should be a tensor of digits such as torch.tensor([3, 7]), "
                          f"got {type(labels).__name__}")
-    if labels.is_floating_point() or labels.dim() != 1:
+    if labels.is_floating_point() or labels.is_complex() or labels.dtype == torch.bool:
+        raise LabelError(f"labels are digit classes 0..{num_classes - 1} as integers, e.g. "
+                         f"torch.tensor([3, 7]) or labels.long(); got dtype {labels.dtype}.")
+    if labels.dim() != 1:
+        hint = " For a single label use torch.tensor([3])." if labels.dim() == 0 else ""
         raise LabelError(f"labels should be integers shaped (N,), e.g. torch.tensor([3, 7]); got "
-                         f"dtype {labels.dtype} and shape {tuple(labels.shape)} (one-hot vectors are "
-                         f"made inside the model).")
+                         f"shape {tuple(labels.shape)} (one-hot vectors are made inside the model).{hint}")
     if len(labels) != count:
         raise LabelError(f"got {len(labels)} labels for {count} items: give one label per item")
     if value_checks_on() and len(labels) and (labels.min() < 0 or labels.max() >= num_classes):
         raise LabelError(f"labels must be in 0..{num_classes - 1}, got values from "
                          f"{labels.min().item()} to {labels.max().item()}")
-    return labels
+    return labels.long()
+
+
+def _check_class_weights(class_weights, count: int, num_classes: int) -> torch.Tensor:
+    """Soft labels: a float tensor (count, num_classes), one weight per class for each z."""
+    class_weights = as_tensor(class_weights)
+    if not isinstance(class_weights, torch.Tensor):
+        raise ValueError(f"class_weights should be a tensor shaped ({count}, {num_classes}), e.g. "
+                         f"F.one_hot(labels, {num_classes}).float(); got {type(class_weights).__name__}")
+    if class_weights.shape != (count, num_classes):
+        raise ValueError(f"class_weights must have shape ({count}, {num_classes}), one weight "
+                         f"per digit for each z; got {tuple(class_weights.shape)}")
+    return class_weights
 
 
 class ConditionalDCGANGenerator(nn.Module):
@@ -39,6 +57,8 @@ class ConditionalDCGANGenerator(nn.Module):
     def __init__(self, latent_dim: int = 100, num_classes: int = 10, image_size: int = 28,
                  channels: int = 1, ngf: int | None = None):
         super().__init__()
+        latent_dim = check_whole_number(latent_dim, "latent_dim")
+        num_classes = check_whole_number(num_classes, "num_classes")
         self.latent_dim, self.num_classes = latent_dim, num_classes
         body = DCGANGenerator(latent_dim + num_classes, image_size, channels, ngf)
         self.config = dict(latent_dim=latent_dim, num_classes=num_classes, image_size=image_size,
@@ -46,17 +66,19 @@ class ConditionalDCGANGenerator(nn.Module):
         self.net = body.net  # the DCGAN generator, with latent_dim + num_classes input channels
 
     def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        check_latent(z, self.latent_dim)
-        labels = check_labels(labels, len(z), self.num_classes)
-        return self.from_class_weights(z, F.one_hot(labels, self.num_classes).to(z.dtype))
+        z = latent_input(z, self)
+        labels = check_labels(to_model(labels, self, "labels"), len(z), self.num_classes)
+        return self._draw(z, F.one_hot(labels, self.num_classes).to(z.dtype))
 
     def from_class_weights(self, z: torch.Tensor, class_weights: torch.Tensor) -> torch.Tensor:
         """Draw from a *soft* label: ``class_weights`` (N, num_classes) in place of the one-hot,
         for example 0.7 of a 3 and 0.3 of an 8 (lesson 06 blends digits this way)."""
-        check_latent(z, self.latent_dim)
-        if class_weights.shape != (len(z), self.num_classes):
-            raise ValueError(f"class_weights must have shape ({len(z)}, {self.num_classes}), one weight "
-                             f"per digit for each z; got {tuple(class_weights.shape)}")
+        z = latent_input(z, self)
+        return self._draw(z, _check_class_weights(class_weights, len(z), self.num_classes))
+
+    def _draw(self, z: torch.Tensor, class_weights: torch.Tensor) -> torch.Tensor:
+        """G's images for checked z and (N, num_classes) class weights."""
+        warn_if_one_trains_batch_norm(self, len(z))
         z_and_label = torch.cat([z.flatten(1), class_weights.to(z.device, z.dtype)], dim=1)  # (N, 110)
         return self.net(z_and_label[:, :, None, None])                     # (N, 1, 28, 28)
 
@@ -67,6 +89,8 @@ class ConditionalDCGANDiscriminator(nn.Module):
     def __init__(self, num_classes: int = 10, image_size: int = 28, channels: int = 1,
                  ndf: int | None = None):
         super().__init__()
+        num_classes = check_whole_number(num_classes, "num_classes")
+        channels = check_whole_number(channels, "channels")
         self.num_classes, self.image_size, self.channels = num_classes, image_size, channels
         body = DCGANDiscriminator(image_size, channels + num_classes, ndf)
         self.config = dict(num_classes=num_classes, image_size=image_size, channels=channels,
@@ -74,8 +98,9 @@ class ConditionalDCGANDiscriminator(nn.Module):
         self.net = body.net  # the DCGAN discriminator, with channels + num_classes input maps
 
     def forward(self, images: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        check_model_input(images, self.channels, self.image_size)
-        labels = check_labels(labels, len(images), self.num_classes)
+        images = image_input(images, self, self.channels, self.image_size)
+        labels = check_labels(to_model(labels, self, "labels"), len(images), self.num_classes)
+        warn_if_one_trains_batch_norm(self, len(images))
         n, _, height, width = images.shape
         label_maps = F.one_hot(labels, self.num_classes).to(images.dtype)  # (N, 10)
         label_maps = label_maps[:, :, None, None].expand(n, self.num_classes, height, width)

@@ -5,20 +5,31 @@ with ``image_size``. ``weights_init`` applies the DCGAN paper's initialization.
 ``DCGANDiscriminator(spectral_norm=True)`` swaps D's BatchNorm for spectral normalization, the
 change that makes the shipped pretrained DCGAN draw every digit (lesson 04 explains it).
 """
+import numbers
+
 import torch
 from torch import nn
 from torch.nn.utils import parametrize
 from torch.nn.utils.parametrizations import spectral_norm as _spectral_norm
 
-from .inputs import check_latent, check_model_input
+from .inputs import check_whole_number, image_input, latent_input, warn_if_one_trains_batch_norm
 
 IMAGE_SIZES = (28, 64)
 
 
 def _check_size(image_size: int) -> None:
-    if image_size not in IMAGE_SIZES:
+    """Refuse an image size the two configurations cannot build."""
+    whole = isinstance(image_size, numbers.Integral) and not isinstance(image_size, bool)
+    if not whole or image_size not in IMAGE_SIZES:
         raise ValueError(f"image_size must be 28 (MNIST digits) or 64 (the original DCGAN), "
                          f"got {image_size!r}; resize your images to one of these.")
+
+
+def _check_widths(channels: int, width: int | None, name: str) -> None:
+    """Refuse zero, negative or fractional channel counts before torch builds empty layers."""
+    check_whole_number(channels, "channels")
+    if width is not None:
+        check_whole_number(width, name)
 
 
 def _up(in_channels: int, out_channels: int, kernel: int, stride: int, padding: int) -> list[nn.Module]:
@@ -50,6 +61,8 @@ class DCGANGenerator(nn.Module):
                  ngf: int | None = None):
         super().__init__()
         _check_size(image_size)
+        latent_dim = check_whole_number(latent_dim, "latent_dim")
+        _check_widths(channels, ngf, "ngf")
         ngf = ngf or (32 if image_size == 28 else 64)
         self.config = dict(latent_dim=latent_dim, image_size=image_size, channels=channels, ngf=ngf)
         self.latent_dim = latent_dim
@@ -71,7 +84,8 @@ class DCGANGenerator(nn.Module):
             )
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        check_latent(z, self.latent_dim)
+        z = latent_input(z, self)
+        warn_if_one_trains_batch_norm(self, len(z))
         return self.net(z.view(len(z), self.latent_dim, 1, 1))  # z as a 1x1 image with latent_dim channels
 
 
@@ -86,6 +100,7 @@ class DCGANDiscriminator(nn.Module):
                  spectral_norm: bool = False):
         super().__init__()
         _check_size(image_size)
+        _check_widths(channels, ndf, "ndf")
         ndf = ndf or (32 if image_size == 28 else 64)
         self.config = dict(image_size=image_size, channels=channels, ndf=ndf, spectral_norm=spectral_norm)
         self.image_size, self.channels = image_size, channels
@@ -108,7 +123,8 @@ class DCGANDiscriminator(nn.Module):
             )
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
-        check_model_input(images, self.channels, self.image_size)
+        images = image_input(images, self, self.channels, self.image_size)
+        warn_if_one_trains_batch_norm(self, len(images))
         return self.net(images)
 
 

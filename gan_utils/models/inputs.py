@@ -1,14 +1,20 @@
 """Input checks shared by the models: catch a wrong latent size or image shape where it happens.
 
-Shape checks are free (they read ``.shape``). Value checks (images in [-1, 1], labels in range)
-read the data back to the host, a pause for a GPU on every call, so a trainer checks values once
-when it starts and switches them off for its loop with ``values_checked_once()``.
+Shape, dtype and device checks are free (they read metadata). Value checks (images in [-1, 1],
+labels in range) read the data back to the host, a pause for a GPU on every call, so a trainer
+checks values once when it starts and switches them off for its loop with ``values_checked_once()``.
+The viz and widgets reuse ``check_images``, ``as_tensor`` and ``check_whole_number`` from here.
 """
+import math
+import numbers
+import warnings
 from contextlib import contextmanager
 
+import numpy as np
 import torch
+from torch import nn
 
-from ..data.pixels import check_image_batch
+from ..data.pixels import ImageShapeError, check_image_batch
 
 _value_checks = {"on": True}
 
@@ -33,6 +39,66 @@ class LatentShapeError(ValueError):
     """A latent batch z that does not have the shape (N, latent_dim) the generator was built for."""
 
 
+class DeviceMismatchError(ValueError):
+    """An input on another device than the model (say z on the CPU, G on the GPU)."""
+
+
+def check_whole_number(value, name: str, minimum: int = 1) -> int:
+    """Refuse anything but a whole number >= ``minimum`` (a float, a bool, a string), naming it."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"{name} should be a whole number, at least {minimum}, got {value!r}"
+                         + (f"; write {int(value)}" if isinstance(value, float) and value.is_integer()
+                            and value >= minimum else ""))
+    return int(value)
+
+
+def check_image_shape(image_shape) -> tuple[int, int, int]:
+    """An MLP's image shape: (channels, size, size) whole numbers, such as (1, 28, 28)."""
+    shape = tuple(image_shape) if isinstance(image_shape, (tuple, list, torch.Size)) else None
+    if (shape is None or len(shape) != 3 or shape[1] != shape[2]
+            or any(isinstance(d, bool) or not isinstance(d, numbers.Integral) or d < 1 for d in shape)):
+        raise ValueError(f"image_shape should be (channels, size, size), such as (1, 28, 28) for "
+                         f"MNIST digits; got {image_shape!r}")
+    return tuple(int(d) for d in shape)
+
+
+def as_tensor(x):
+    """A numpy array becomes a tensor (what ``torch.from_numpy`` gives); anything else is returned as is."""
+    return torch.as_tensor(x) if isinstance(x, np.ndarray) else x
+
+
+def to_model(x, model: nn.Module, name: str):
+    """``x`` made ready for ``model``: numpy arrays become tensors and floats take the model's dtype
+    (float64 from numpy works like float32); a tensor on another device is refused."""
+    x = as_tensor(x)
+    param = next(model.parameters(), None)
+    if not isinstance(x, torch.Tensor) or param is None:
+        return x
+    if x.device != param.device:
+        make = f" (or make it there: torch.randn(..., device='{param.device}'))" if name == "z" else ""
+        raise DeviceMismatchError(f"{name} is on {x.device}, but {type(model).__name__} is on "
+                                  f"{param.device}: move {name} there first with "
+                                  f"{name}.to('{param.device}'){make}.")
+    if x.is_floating_point() and x.dtype != param.dtype:
+        x = x.to(param.dtype)
+    return x
+
+
+def warn_if_one_trains_batch_norm(model: nn.Module, count: int) -> None:
+    """Warn when a model in training mode with BatchNorm gets a batch of one: BatchNorm then
+    normalizes that one sample by itself (not what eval mode draws) and learns its statistics from
+    it. Models call it after their input checks."""
+    if count != 1 or not model.training:
+        return
+    from ..train.steps import has_batch_norm  # here, not at the top: train imports the models
+    if has_batch_norm(model):
+        warnings.warn(f"{type(model).__name__} is in training mode and got a batch of one: its "
+                      f"BatchNorm layers normalize that single sample by itself and update their "
+                      f"running statistics with it. To draw or judge one at a time, call .eval() "
+                      f"first (and .train() before training again); to train, use batches of 2 or "
+                      f"more.", UserWarning, stacklevel=2)
+
+
 def check_latent(z, latent_dim: int) -> None:
     """Raise LatentShapeError unless ``z`` is a float tensor shaped (N, latent_dim) (or (N, latent_dim, 1, 1))."""
     if not isinstance(z, torch.Tensor):
@@ -41,14 +107,75 @@ def check_latent(z, latent_dim: int) -> None:
     shape = tuple(z.shape)
     flat = z.dim() == 2 or (z.dim() == 4 and shape[2:] == (1, 1))
     if not flat or shape[1] != latent_dim:
-        hint = f" For one vector use z.unsqueeze(0)." if z.dim() == 1 and shape[0] == latent_dim else ""
         raise LatentShapeError(f"z should be shaped (N, {latent_dim}) for this generator "
-                               f"(latent_dim={latent_dim}), got {shape}.{hint}")
+                               f"(latent_dim={latent_dim}), got {shape}.{_latent_hint(z, latent_dim)}")
     if not z.is_floating_point():
         raise LatentShapeError(f"z should hold floats (torch.randn), got dtype {z.dtype}.")
 
 
+def _latent_hint(z: torch.Tensor, latent_dim: int) -> str:
+    """How to reshape a z that holds the right numbers in the wrong shape (or nothing)."""
+    if z.dim() == 1 and z.numel() == latent_dim:
+        return " For one vector use z.unsqueeze(0)."
+    if z.dim() > 2 and len(z) and z.numel() == len(z) * latent_dim:
+        return f" Reshape it with z.view(len(z), {latent_dim})."
+    return ""
+
+
+def latent_input(z, model: nn.Module) -> torch.Tensor:
+    """z made ready for a generator with ``model.latent_dim``: converted like ``to_model``, then checked."""
+    z = to_model(z, model, "z")
+    check_latent(z, model.latent_dim)
+    return z
+
+
+def check_images(images, channels: int | None = None, size: int | None = None,
+                 name: str = "images", values: bool = True) -> None:
+    """``check_image_batch``, whose range messages here also tell a generator without a final Tanh
+    apart from real images that still need normalizing (the discriminator sees both)."""
+    check_image_batch(images, channels=channels, size=size, name=name, value_range=None)
+    if not values or not images.numel():
+        return
+    try:
+        check_image_batch(images, name=name)
+    except ImageShapeError as error:
+        raise _range_error(images, name) or error from None
+
+
+def _range_error(images: torch.Tensor, name: str) -> ImageShapeError | None:
+    """A clearer error for finite values outside [-1, 1] or in [0, 1]; None for anything else."""
+    low, high = (value.item() for value in torch.aminmax(images.detach()))
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return None
+    from_network = images.grad_fn is not None
+    if low >= 0 and high <= 1.001:
+        got = f"{name} should be in [-1, 1], but all values are in [{low:.3g}, {high:.3g}]"
+        if from_network:
+            return ImageShapeError(f"{got}: they come out of a network (they carry a gradient), so if "
+                                   f"that is your generator, end it with nn.Tanh(), not nn.Sigmoid().")
+        return ImageShapeError(f"{got}: they look like [0, 1] images. Apply Normalize((0.5,), (0.5,)) "
+                               f"or x * 2 - 1 first (if they come from your generator, end it with "
+                               f"nn.Tanh(), not nn.Sigmoid()).")
+    got = f"{name} should be in [-1, 1], got values from {low:.3g} to {high:.3g}"
+    if from_network:
+        return ImageShapeError(f"{got}: they come out of a network (they carry a gradient), so if that "
+                               f"is your generator, its output is outside [-1, 1]: end it with nn.Tanh().")
+    if low >= 0 and 2 < high <= 255 and bool((images == images.round()).all()):
+        return ImageShapeError(f"{got}: they look like 0..255 pixels. Divide by 127.5 and subtract 1 "
+                               f"(pixels_to_images() does it for uint8 pixels).")
+    return ImageShapeError(f"{got}. If they are real images, scale them to [-1, 1]: "
+                           f"Normalize((0.5,), (0.5,)) after ToTensor, or x / 127.5 - 1 for 0..255 "
+                           f"pixels. If they are your generator's output, its output is outside "
+                           f"[-1, 1]: end it with nn.Tanh().")
+
+
 def check_model_input(images, channels: int, size: int, name: str = "images") -> None:
     """The images a discriminator gets: (N, channels, size, size) floats in [-1, 1]."""
-    check_image_batch(images, channels=channels, size=size, name=name,
-                      value_range="[-1, 1]" if value_checks_on() else None)
+    check_images(images, channels, size, name, values=value_checks_on())
+
+
+def image_input(images, model: nn.Module, channels: int, size: int) -> torch.Tensor:
+    """Images made ready for a discriminator: converted like ``to_model``, then checked."""
+    images = to_model(images, model, "images")
+    check_model_input(images, channels, size)
+    return images

@@ -4,7 +4,7 @@ import math
 import torch
 from torch import nn
 
-from .inputs import check_latent, check_model_input
+from .inputs import check_image_shape, check_whole_number, image_input, latent_input
 
 
 class MLPGenerator(nn.Module):
@@ -12,7 +12,10 @@ class MLPGenerator(nn.Module):
 
     def __init__(self, latent_dim: int = 100, hidden_dim: int = 256, image_shape=(1, 28, 28)):
         super().__init__()
-        self.config = dict(latent_dim=latent_dim, hidden_dim=hidden_dim, image_shape=tuple(image_shape))
+        latent_dim = check_whole_number(latent_dim, "latent_dim")
+        hidden_dim = check_whole_number(hidden_dim, "hidden_dim")
+        image_shape = check_image_shape(image_shape)
+        self.config = dict(latent_dim=latent_dim, hidden_dim=hidden_dim, image_shape=image_shape)
         self.latent_dim = latent_dim
         self.image_shape = tuple(image_shape)
         self.net = nn.Sequential(
@@ -23,7 +26,7 @@ class MLPGenerator(nn.Module):
         )
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        check_latent(z, self.latent_dim)
+        z = latent_input(z, self)
         return self.net(z.flatten(1)).view(-1, *self.image_shape)  # (N, 1, 28, 28)
 
 
@@ -36,7 +39,9 @@ class MLPDiscriminator(nn.Module):
 
     def __init__(self, hidden_dim: int = 256, image_shape=(1, 28, 28), sigmoid: bool = False):
         super().__init__()
-        self.config = dict(hidden_dim=hidden_dim, image_shape=tuple(image_shape), sigmoid=sigmoid)
+        hidden_dim = check_whole_number(hidden_dim, "hidden_dim")
+        image_shape = check_image_shape(image_shape)
+        self.config = dict(hidden_dim=hidden_dim, image_shape=image_shape, sigmoid=sigmoid)
         self.image_shape = tuple(image_shape)
         layers = [
             nn.Flatten(),                                    # (N, 784)
@@ -50,5 +55,4 @@ class MLPDiscriminator(nn.Module):
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         channels, size, _ = self.image_shape
-        check_model_input(images, channels, size)
-        return self.net(images)
+        return self.net(image_input(images, self, channels, size))

@@ -2,10 +2,17 @@
 import torch
 from torch import nn
 
-from .inputs import check_latent
+from .inputs import check_whole_number, latent_input, to_model
+
+
+def _check_sizes(hidden_dim: int, depth: int) -> None:
+    """Refuse a layer width below 1 or a negative number of hidden layers."""
+    check_whole_number(hidden_dim, "hidden_dim")
+    check_whole_number(depth, "depth", minimum=0)
 
 
 def _mlp(sizes: list[int], activation) -> nn.Sequential:
+    """Linear layers through ``sizes`` with ``activation`` between them (none after the last)."""
     layers = []
     for n_in, n_out in zip(sizes[:-2], sizes[1:-1]):
         layers += [nn.Linear(n_in, n_out), activation()]
@@ -19,13 +26,14 @@ class ToyGenerator(nn.Module):
 
     def __init__(self, latent_dim: int = 2, hidden_dim: int = 128, depth: int = 3):
         super().__init__()
+        latent_dim = check_whole_number(latent_dim, "latent_dim")
+        _check_sizes(hidden_dim, depth)
         self.config = dict(latent_dim=latent_dim, hidden_dim=hidden_dim, depth=depth)
         self.latent_dim = latent_dim
         self.net = _mlp([latent_dim] + [hidden_dim] * depth + [2], nn.ReLU)  # (N, 2)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        check_latent(z, self.latent_dim)
-        return self.net(z)
+        return self.net(latent_input(z, self))
 
 
 class ToyDiscriminator(nn.Module):
@@ -33,11 +41,16 @@ class ToyDiscriminator(nn.Module):
 
     def __init__(self, hidden_dim: int = 128, depth: int = 3):
         super().__init__()
+        _check_sizes(hidden_dim, depth)
         self.config = dict(hidden_dim=hidden_dim, depth=depth)
         self.net = _mlp([2] + [hidden_dim] * depth + [1], nn.ReLU)           # (N, 1)
 
     def forward(self, points: torch.Tensor) -> torch.Tensor:
+        points = to_model(points, self, "points")
         if not isinstance(points, torch.Tensor) or points.dim() != 2 or points.shape[1] != 2:
             shape = tuple(points.shape) if isinstance(points, torch.Tensor) else type(points).__name__
             raise ValueError(f"the toy discriminator judges points shaped (N, 2), got {shape}")
+        if not points.is_floating_point():
+            raise ValueError(f"the toy discriminator judges points as floats, got dtype "
+                             f"{points.dtype}; use points.float()")
         return self.net(points)

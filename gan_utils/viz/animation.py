@@ -7,14 +7,20 @@ import torch
 from IPython.display import HTML
 from matplotlib.animation import FuncAnimation, PillowWriter
 
-from .grids import image_grid
+from ..models.inputs import check_whole_number
+from .curves import history_of
+from .grids import image_grid, writable_file
 
 
 def pick_frames(count: int, max_frames: int) -> list[int]:
     """At most ``max_frames`` indices out of ``count``, always the first and last, spaced on a log
-    scale: a GAN changes most in its first epochs, so early snapshots get more frames."""
+    scale: a GAN changes most in its first epochs, so early snapshots get more frames (with
+    ``max_frames=1``, only the last)."""
+    max_frames = check_whole_number(max_frames, "max_frames")
     if count <= max_frames:
         return list(range(count))
+    if max_frames == 1:
+        return [count - 1]
     best = [0, count - 1]
     for num in range(max_frames - 1, 4 * max_frames):
         picks = sorted({0} | {int(round(v)) for v in np.geomspace(1, count - 1, num)})
@@ -26,10 +32,9 @@ def pick_frames(count: int, max_frames: int) -> list[int]:
 
 def progress_animation(snapshots, nrow: int = 8, max_frames: int = 30, interval_ms: int = 300,
                        size_inches: float = 4.5, title: str = "after {step} steps") -> FuncAnimation:
-    """Animate (step, images) snapshots: a History, or a list of (step, [-1, 1] images) pairs."""
-    snapshots = snapshots.frames() if hasattr(snapshots, "frames") else snapshots
-    if not snapshots:
-        raise ValueError("there are no snapshots to animate yet: train for at least one epoch first.")
+    """Animate (step, images) snapshots: a trainer, its History, or a list of (step, [-1, 1] images) pairs."""
+    snapshots = _snapshots(snapshots)
+    _check_options(interval_ms, title)
     frames = [snapshots[i] for i in pick_frames(len(snapshots), max_frames)]
     grids = [image_grid(images, nrow=nrow).permute(1, 2, 0).numpy() for _, images in frames]
     fig, ax = plt.subplots(figsize=(size_inches, size_inches * grids[0].shape[0] / grids[0].shape[1]))
@@ -48,16 +53,57 @@ def progress_animation(snapshots, nrow: int = 8, max_frames: int = 30, interval_
     return animation
 
 
+def _snapshots(source) -> list:
+    """The (step, images) pairs of a trainer, a History or a list, refused with the fix when there
+    are none or they are not images."""
+    if isinstance(source, (list, tuple)):
+        snapshots = list(source)
+    else:
+        snapshots = history_of(source, "show_progress").frames()
+    if not snapshots:
+        raise ValueError("there are no snapshots to animate yet: train for at least one epoch first.")
+    for pair in snapshots:
+        _check_snapshot(pair)
+    return snapshots
+
+
+def _check_snapshot(pair) -> None:
+    """One (step, images) pair whose images are a (N, C, H, W) batch, not the 2D lab's points."""
+    images = pair[1] if isinstance(pair, (tuple, list)) and len(pair) == 2 else None
+    if not isinstance(images, (torch.Tensor, np.ndarray)):
+        raise TypeError(f"each snapshot should be a (step, images) pair, got {type(pair).__name__}; "
+                        f"for one batch of images use show_grid(images).")
+    if images.ndim == 2:
+        raise ValueError(f"these snapshots hold points {tuple(images.shape)}, not images: for the "
+                         f"2D lab use gan_utils.toy.toy_animation(lab).")
+
+
+def _check_options(interval_ms, title: str) -> None:
+    """A positive frame interval, and a title string that uses no placeholder but {step}."""
+    if not isinstance(title, str):
+        raise TypeError(f"title should be a string such as 'after {{step}} steps', got {type(title).__name__}")
+    if isinstance(interval_ms, bool) or not isinstance(interval_ms, (int, float)) or not interval_ms > 0:
+        raise ValueError(f"interval_ms (milliseconds between frames) should be a positive number, "
+                         f"such as 300; got {interval_ms!r}")
+    try:
+        title.format(step=0)
+    except (KeyError, IndexError, ValueError) as error:
+        raise ValueError(f"the title may use {{step}} and nothing else in braces, got {title!r} "
+                         f"({type(error).__name__}: {error})") from None
+
+
 def save_gif(animation: FuncAnimation, path: str | Path, fps: int = 4) -> Path:
     """Write the animation as a GIF (pillow, no ffmpeg needed); folders are created."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = writable_file(path, (".gif",), "the GIF file name")
     animation.save(str(path), writer=PillowWriter(fps=fps))
     return path
 
 
 def show_progress(snapshots, gif_path: str | Path | None = None, **options) -> HTML:
-    """The animation as an interactive player for the notebook (and a GIF when ``gif_path`` is set)."""
+    """The animation as an interactive player for the notebook (and a GIF when ``gif_path`` is set).
+    ``snapshots``: the trainer, its ``history``, or a list of (step, images) pairs."""
+    if gif_path is not None:
+        gif_path = writable_file(gif_path, (".gif",), "gif_path")  # refused before the work, not after
     animation = progress_animation(snapshots, **options)
     if gif_path is not None:
         save_gif(animation, gif_path)

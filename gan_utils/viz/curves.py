@@ -21,14 +21,31 @@ def _window(history, smooth: int | None) -> int:
     return smooth if smooth is not None else max(1, len(history) // 50)
 
 
-def _require_steps(history) -> None:
+def history_of(source, what: str):
+    """The History to draw: a trainer's ``.history`` or a History itself; anything else is refused
+    with what to pass instead."""
+    history = getattr(source, "history", source)
+    if not (hasattr(history, "frames") and hasattr(history, "keys")):
+        raise TypeError(f"{what} takes the training history (trainer.history, or what fit() "
+                        f"returns), got {type(source).__name__}.")
+    return history
+
+
+def _require(history, keys: tuple[str, ...], what: str):
+    """The history (from a trainer or a History) once it has steps and every figure in ``keys``."""
+    history = history_of(history, what)
     if len(history) == 0:
         raise ValueError("the history has no steps yet: train first, then plot.")
+    missing = [key for key in keys if key not in history]
+    if missing:
+        raise ValueError(f"{what} draws {', '.join(keys)}, but this history has no "
+                         f"{', '.join(missing)} (it has {', '.join(history.keys())}).")
+    return history
 
 
 def plot_losses(history, ax=None, smooth: int | None = None):
     """D's and G's loss per step (faint) and smoothed, with the equilibrium level ln 2."""
-    _require_steps(history)
+    history = _require(history, ("loss_D", "loss_G"), "plot_losses")
     ax = ax or plt.subplots(figsize=(7, 3.5))[1]
     window = _window(history, smooth)
     for key, color, label in [("loss_D", "tab:blue", "D loss"), ("loss_G", "tab:orange", "G loss")]:
@@ -47,7 +64,7 @@ def plot_losses(history, ax=None, smooth: int | None = None):
 
 def plot_d_outputs(history, ax=None, smooth: int | None = None):
     """D(x) and D(G(z)) per step, smoothed, with the healthy band (0.2 to 0.8) marked."""
-    _require_steps(history)
+    history = _require(history, ("D_x", "D_G_z1"), "plot_d_outputs")
     ax = ax or plt.subplots(figsize=(7, 3.5))[1]
     window = _window(history, smooth)
     ax.axhspan(0.2, 0.8, color="tab:green", alpha=0.08)
@@ -71,6 +88,7 @@ def plot_d_outputs(history, ax=None, smooth: int | None = None):
 
 def plot_training(history, smooth: int | None = None):
     """Both panels side by side; returns the figure."""
+    history = _require(history, ("loss_D", "loss_G", "D_x", "D_G_z1"), "plot_training")
     fig, (ax_loss, ax_d) = plt.subplots(1, 2, figsize=(13, 3.8))
     plot_losses(history, ax_loss, smooth)
     plot_d_outputs(history, ax_d, smooth)

@@ -6,7 +6,7 @@ from IPython import get_ipython
 from IPython.display import Image, display
 
 from ..data.pixels import pixels_to_images
-from .curves import plot_d_outputs, plot_losses
+from .curves import history_of, plot_d_outputs, plot_losses
 from .grids import image_grid
 
 
@@ -22,7 +22,7 @@ class LiveView:
 
     def subject(self, source):
         """What this view draws: the history of a trainer, or a History itself."""
-        return getattr(source, "history", source)
+        return history_of(source, "LiveView")
 
     def render(self, history) -> bytes:
         """The current state as PNG bytes: losses, D outputs, latest snapshot grid."""

@@ -1,12 +1,15 @@
 """The state behind lesson 06's sliders, as a plain class that tests drive without a browser."""
 import io
+import math
+import operator
 import time
 
 import torch
 from PIL import Image
 
 from ..data.pixels import denormalize
-from .latent import principal_directions
+from ..models.inputs import as_tensor
+from .latent import latent_dim_of, principal_directions
 
 
 class LatentExplorer:
@@ -20,16 +23,12 @@ class LatentExplorer:
 
     def __init__(self, G, directions: torch.Tensor | None = None, num_directions: int = 5,
                  seed: int = 0, digit: int = 0):
+        self.latent_dim = latent_dim_of(G)
         self.G = G.eval()
-        self.latent_dim = G.latent_dim
         self.num_classes = getattr(G, "num_classes", None)
         if directions is None:
-            labels = None if self.num_classes is None else torch.arange(16) % self.num_classes
-            directions = principal_directions(G, num_directions, labels=labels, seed=seed)
-        if directions.ndim != 2 or directions.shape[1] != self.latent_dim:
-            raise ValueError(f"directions must have shape (count, {self.latent_dim}), "
-                             f"got {tuple(directions.shape)}")
-        self.directions = directions.float()
+            directions = principal_directions(G, num_directions, seed=seed)
+        self.directions = self._checked_directions(as_tensor(directions))
         self._rng = torch.Generator().manual_seed(seed)
         self.base = torch.randn(self.latent_dim, generator=self._rng)
         self.weights = [0.0] * len(self.directions)
@@ -37,6 +36,16 @@ class LatentExplorer:
         self.render_ms = None  # how long the last png() took
         if self.num_classes is not None:
             self.set_digit(digit)
+
+    def _checked_directions(self, directions) -> torch.Tensor:
+        """The slider directions as a float tensor (count, latent_dim)."""
+        if not isinstance(directions, torch.Tensor):
+            raise ValueError(f"directions must be a tensor shaped (count, {self.latent_dim}), "
+                             f"got {type(directions).__name__}")
+        if directions.ndim != 2 or directions.shape[1] != self.latent_dim:
+            raise ValueError(f"directions must have shape (count, {self.latent_dim}), "
+                             f"got {tuple(directions.shape)}")
+        return directions.float()
 
     @property
     def class_weights(self) -> torch.Tensor | None:
@@ -57,6 +66,8 @@ class LatentExplorer:
         """Move along direction ``index`` (0 = strongest) to ``value`` (about -3..3 is typical)."""
         if not 0 <= index < len(self.weights):
             raise IndexError(f"direction index must be 0..{len(self.weights) - 1}, got {index}")
+        if not math.isfinite(float(value)):
+            raise ValueError(f"a slider weight must be a finite number (about -3..3), got {value}")
         self.weights[index] = float(value)
 
     def new_z(self) -> None:
@@ -76,16 +87,24 @@ class LatentExplorer:
         if self.num_classes is None:
             raise ValueError("this generator has no labels: digit control needs a conditional GAN "
                              "(for example load_pretrained('cgan'))")
-        for digit in (digit_a, digit_b):
-            if not 0 <= int(digit) < self.num_classes:
-                raise ValueError(f"digits must be 0..{self.num_classes - 1}, got {digit}")
+        digit_a, digit_b = self._digit(digit_a), self._digit(digit_b)
         if not 0.0 <= amount <= 1.0:
             raise ValueError(f"amount must be between 0 and 1, got {amount}")
-        self.digits, self.amount = (int(digit_a), int(digit_b)), float(amount)
+        self.digits, self.amount = (digit_a, digit_b), float(amount)
+
+    def _digit(self, digit) -> int:
+        """A digit class as an int (an int, a numpy int or a one-number integer tensor), in range."""
+        try:
+            value = None if isinstance(digit, bool) else operator.index(digit)
+        except TypeError:
+            value = None
+        if value is None or not 0 <= value < self.num_classes:
+            raise ValueError(f"digits must be whole numbers 0..{self.num_classes - 1}, got {digit!r}")
+        return value
 
     @torch.no_grad()
     def image(self) -> torch.Tensor:
-        """G's image for the current state, (1, 28, 28) in [-1, 1], on the CPU."""
+        """G's image for the current state, (C, H, W) in [-1, 1] ((1, 28, 28) for digits), on the CPU."""
         device = next(self.G.parameters()).device
         z = self.z[None].to(device)
         if self.num_classes is None:
@@ -93,10 +112,11 @@ class LatentExplorer:
         return self.G.from_class_weights(z, self.class_weights[None].to(device))[0].float().cpu()
 
     def png(self, scale: int = 6) -> bytes:
-        """The current image as PNG bytes, enlarged ``scale`` times with sharp pixels."""
+        """The current image as PNG bytes (grayscale or RGB), enlarged ``scale`` times with sharp pixels."""
         start = time.perf_counter()
-        pixels = denormalize(self.image()[0]).mul(255).round().to(torch.uint8).numpy()
-        picture = Image.fromarray(pixels, mode="L")
+        image = self.image()                                             # (C, H, W) in [-1, 1]
+        pixels = denormalize(image).mul(255).round().to(torch.uint8).permute(1, 2, 0).numpy()
+        picture = Image.fromarray(pixels[:, :, 0] if image.shape[0] == 1 else pixels)  # mode L or RGB
         picture = picture.resize((picture.width * scale, picture.height * scale), Image.NEAREST)
         buffer = io.BytesIO()
         picture.save(buffer, format="PNG")

@@ -4,9 +4,34 @@ import warnings
 
 import torch
 
+from ..models.inputs import as_tensor, check_whole_number
+
+
+def latent_dim_of(G) -> int:
+    """G's latent size, ``G.latent_dim``; a generator without one is refused with the fix."""
+    latent_dim = getattr(G, "latent_dim", None)
+    if latent_dim is None:
+        raise TypeError(f"this needs the generator's latent size as G.latent_dim, and this "
+                        f"{type(G).__name__} has none: gan_utils' generators have it; for your own, "
+                        f"set G.latent_dim = 100 (the size of its z) after building it.")
+    return latent_dim
+
+
+def _codes(z_a, z_b) -> tuple[torch.Tensor, torch.Tensor]:
+    """Two codes as tensors of one dtype (numpy and float64 welcome) with the same latent size."""
+    z_a, z_b = as_tensor(z_a), as_tensor(z_b)
+    if not (isinstance(z_a, torch.Tensor) and isinstance(z_b, torch.Tensor)):
+        raise TypeError(f"the two codes should be tensors, got {type(z_a).__name__} and {type(z_b).__name__}")
+    if z_a.shape[-1:] != z_b.shape[-1:]:
+        raise ValueError(f"the two codes have different latent sizes: {tuple(z_a.shape)} and "
+                         f"{tuple(z_b.shape)}; both need latent_dim numbers in their last dimension.")
+    dtype = torch.promote_types(torch.promote_types(z_a.dtype, z_b.dtype), torch.float32)
+    return z_a.to(dtype), z_b.to(dtype)
+
 
 def lerp(z_a: torch.Tensor, z_b: torch.Tensor, t: float) -> torch.Tensor:
     """The straight line from ``z_a`` (t = 0) to ``z_b`` (t = 1)."""
+    z_a, z_b = _codes(z_a, z_b)
     return (1 - t) * z_a + t * z_b
 
 
@@ -14,11 +39,16 @@ def slerp(z_a: torch.Tensor, z_b: torch.Tensor, t: float) -> torch.Tensor:
     """The great-circle path from ``z_a`` to ``z_b``: the angle changes evenly and the length is
     interpolated, so midpoints keep the typical length of a Gaussian z (a straight line cuts
     through the low-density middle of the ball)."""
+    z_a, z_b = _codes(z_a, z_b)
     if z_a.numel() != z_b.numel() or z_a.dim() > 1 and len(z_a) != 1:
         raise ValueError(f"slerp takes two single codes of the same size, shaped (latent_dim,) or "
                          f"(1, latent_dim); got {tuple(z_a.shape)} and {tuple(z_b.shape)}")
     a, b = z_a.flatten(), z_b.flatten()
-    cos = torch.dot(a, b) / (a.norm() * b.norm()).clamp_min(1e-12)
+    if not (torch.isfinite(a).all() and torch.isfinite(b).all()):
+        raise ValueError("the codes contain NaN or infinite values: make them with torch.randn")
+    if min(a.norm().item(), b.norm().item()) < 1e-12:  # a zero code has no direction: the path is the line
+        return lerp(z_a, z_b, t)
+    cos = torch.dot(a, b) / (a.norm() * b.norm())
     angle = torch.arccos(cos.clamp(-1.0, 1.0))
     if angle.item() < 1e-4:  # (almost) the same direction: the line is the circle
         return lerp(z_a, z_b, t)
@@ -34,17 +64,21 @@ def interpolation_path(z_a: torch.Tensor, z_b: torch.Tensor, steps: int = 10, me
     """``steps`` codes from ``z_a`` to ``z_b`` (both ends included), stacked as (steps, latent_dim)."""
     if method not in ("lerp", "slerp"):
         raise ValueError(f"method must be 'lerp' or 'slerp', got {method!r}")
-    if steps < 2:
-        raise ValueError(f"steps must be at least 2 (the two ends), got {steps}")
+    steps = check_whole_number(steps, "steps (the two ends included)", minimum=2)
     step = lerp if method == "lerp" else slerp
     return torch.stack([step(z_a.flatten(), z_b.flatten(), float(t)) for t in torch.linspace(0, 1, steps)])
+
+
+def _check_count(count: int, latent_dim: int) -> None:
+    """A number of directions z-space can hold: 1 to latent_dim."""
+    if check_whole_number(count, "count") > latent_dim:
+        raise ValueError(f"count must be between 1 and latent_dim={latent_dim}, got {count}")
 
 
 def random_directions(latent_dim: int, count: int, seed: int = 0) -> torch.Tensor:
     """``count`` random orthonormal directions in z-space, (count, latent_dim): unbiased, but each
     one usually changes several things at once."""
-    if not 1 <= count <= latent_dim:
-        raise ValueError(f"count must be between 1 and latent_dim={latent_dim}, got {count}")
+    _check_count(count, latent_dim)
     gaussian = torch.randn(latent_dim, count, generator=torch.Generator().manual_seed(seed))
     q, _ = torch.linalg.qr(gaussian)  # (latent_dim, count), orthonormal columns
     return q.T.contiguous()
@@ -53,10 +87,12 @@ def random_directions(latent_dim: int, count: int, seed: int = 0) -> torch.Tenso
 def principal_directions(G, count: int, num_points: int = 16, seed: int = 0, labels=None) -> torch.Tensor:
     """The ``count`` directions in z-space that change G's image the most, averaged over
     ``num_points`` random z: the top eigenvectors of sum J^T J, J = d image / d z. Returns
-    (count, latent_dim), orthonormal, strongest first. A conditional G needs ``labels`` (num_points,)."""
-    latent_dim = G.latent_dim
-    if not 1 <= count <= latent_dim:
-        raise ValueError(f"count must be between 1 and latent_dim={latent_dim}, got {count}")
+    (count, latent_dim), orthonormal, strongest first. A conditional G draws ``labels``
+    (num_points,), by default the digits in turn (0, 1, 2, ...)."""
+    latent_dim = latent_dim_of(G)
+    _check_count(count, latent_dim)
+    num_points = check_whole_number(num_points, "num_points")
+    labels = _labels_for(G, labels, num_points)
     zs = torch.randn(num_points, latent_dim, generator=torch.Generator().manual_seed(seed))
     device = next(G.parameters()).device
     metric = torch.zeros(latent_dim, latent_dim, dtype=torch.float64)
@@ -67,7 +103,7 @@ def principal_directions(G, count: int, num_points: int = 16, seed: int = 0, lab
             def draw(v):
                 return G(v[None]).flatten()
         else:
-            label = torch.as_tensor(labels)[i:i + 1].to(device)
+            label = labels[i:i + 1].to(device)
 
             def draw(v):
                 return G(v[None], label).flatten()
@@ -84,21 +120,36 @@ def principal_directions(G, count: int, num_points: int = 16, seed: int = 0, lab
     return (directions * largest.sign()).float().contiguous()  # a fixed sign: largest entry positive
 
 
+def _labels_for(G, labels, num_points: int):
+    """One label per point for a conditional G (the digits in turn unless given); None otherwise."""
+    num_classes = getattr(G, "num_classes", None)
+    if num_classes is None:
+        return None
+    if labels is None:
+        return torch.arange(num_points) % num_classes
+    labels = torch.as_tensor(labels)
+    if labels.shape != (num_points,):
+        raise ValueError(f"labels should give one digit per point, shape ({num_points},) for "
+                         f"num_points={num_points}; got {tuple(labels.shape)}")
+    return labels
+
+
 @torch.no_grad()
 def ink_change(G, direction: torch.Tensor, amount: float = 2.0, n: int = 64, seed: int = 0) -> float:
     """How much a move along ``direction`` changes the ink: the share of bright pixels (> 0 in
     [-1, 1]) at ``z + amount * d`` minus at ``z - amount * d``, averaged over ``n`` random z.
     Thicker strokes give a positive number, thinner ones a negative one. A conditional G draws
     the digits 0..9 in turn, the same digits at both ends, so only the style can change the ink."""
+    latent_dim = latent_dim_of(G)
     direction = torch.as_tensor(direction, dtype=torch.float32).flatten()
-    if direction.numel() != G.latent_dim:
-        raise ValueError(f"a direction needs {G.latent_dim} numbers (one per latent dimension), "
+    if direction.numel() != latent_dim:
+        raise ValueError(f"a direction needs {latent_dim} numbers (one per latent dimension), "
                          f"got {direction.numel()}")
     if direction.norm() < 1e-8:
         raise ValueError("the direction is all zeros: it does not point anywhere")
     direction = direction / direction.norm()
     device = next(G.parameters()).device
-    z = torch.randn(n, G.latent_dim, generator=torch.Generator().manual_seed(seed)).to(device)
+    z = torch.randn(n, latent_dim, generator=torch.Generator().manual_seed(seed)).to(device)
     direction = direction.to(device)
     num_classes = getattr(G, "num_classes", None)
     labels = None if num_classes is None else (torch.arange(n) % num_classes).to(device)

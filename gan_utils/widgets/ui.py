@@ -1,7 +1,10 @@
 """ipywidgets controls for a LatentExplorer. Only wiring lives here; the logic is in explorer.py."""
 import asyncio
+import io
 
 import ipywidgets as widgets
+from PIL import Image
+from torch import nn
 
 from .explorer import LatentExplorer, Throttle
 
@@ -14,11 +17,25 @@ def _scheduler():
         return lambda delay, fn: fn()
 
 
-def build_latent_explorer(explorer: LatentExplorer, slider_range: float = 3.0, scale: int = 8) -> widgets.VBox:
+def _as_explorer(explorer) -> LatentExplorer:
+    """A LatentExplorer as given, or one with its default directions around a bare generator."""
+    if isinstance(explorer, LatentExplorer):
+        return explorer
+    if isinstance(explorer, nn.Module):
+        return LatentExplorer(explorer)
+    raise TypeError(f"build_latent_explorer takes a LatentExplorer (or a generator G), got "
+                    f"{type(explorer).__name__}; e.g. build_latent_explorer(LatentExplorer(G)).")
+
+
+def build_latent_explorer(explorer, slider_range: float = 3.0, scale: int = 8) -> widgets.VBox:
     """Sliders along the explorer's directions, "new random z" and "reset" buttons, a digit
-    selector and a two-digit blend for a conditional G, and the image. Returns the widget (display
-    it yourself); a fast drag draws its first position at once, then only the newest one."""
-    picture = widgets.Image(value=explorer.png(scale), format="png", layout=widgets.Layout(width=f"{28 * scale}px"))
+    selector and a two-digit blend for a conditional G, and the image. ``explorer``: a
+    LatentExplorer, or a generator (then one is made with its 5 strongest directions). Returns the
+    widget (display it yourself); a fast drag draws its first position at once, then only the newest one."""
+    explorer = _as_explorer(explorer)
+    first = explorer.png(scale)
+    width = Image.open(io.BytesIO(first)).width  # 28 * scale for digits, 64 * scale for faces
+    picture = widgets.Image(value=first, format="png", layout=widgets.Layout(width=f"{width}px"))
     timing = widgets.HTML()
 
     def redraw():
