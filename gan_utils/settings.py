@@ -36,10 +36,17 @@ def scaled(full, fast):
 def get_device(prefer: str | None = None) -> torch.device:
     """The best device here: CUDA, then Apple's MPS, then the CPU (or ``prefer`` if it exists)."""
     if prefer is not None:
-        device = torch.device(prefer)
+        try:
+            device = torch.device(prefer)
+        except (RuntimeError, TypeError):
+            raise ValueError(f"device {prefer!r} is not a device name; use 'cpu', 'cuda', 'cuda:1' "
+                             f"or 'mps', or get_device() to pick what this machine has.") from None
         if device.type == "cuda" and not torch.cuda.is_available():
             raise ValueError(f"device {prefer!r} was asked for but CUDA is not available here; "
                              f"use get_device() to pick what this machine has.")
+        if device.type == "cuda" and device.index is not None and device.index >= torch.cuda.device_count():
+            raise ValueError(f"device {prefer!r} was asked for but this machine has "
+                             f"{torch.cuda.device_count()} GPU(s), numbered from 0.")
         if device.type == "mps" and not _mps_available():
             raise ValueError(f"device {prefer!r} was asked for but Apple MPS is not available here; "
                              f"use get_device() to pick what this machine has.")

@@ -5,7 +5,8 @@ that the widgets render in JupyterLab and that a slider change travels to the ke
 new picture. It starts its own JupyterLab (fresh settings, workspaces and browser profile), drives
 the system Chromium through Playwright and never downloads a browser. It is skipped when
 ``/usr/bin/chromium`` or the ``playwright`` package is missing. Screenshots go to
-``outputs/browser/lesson06_before.png`` and ``outputs/browser/lesson06.png``.
+``browser/lesson06_before.png`` and ``browser/lesson06.png`` in the test run's outputs folder
+(``$GAN_COURSE_OUTPUTS``, printed at the top of the pytest report).
 Run only this test with:  .venv/bin/python -m pytest -q -m browser
 """
 import json
@@ -39,7 +40,7 @@ pytestmark = pytest.mark.browser
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SERVER_ROOT = REPO_ROOT                       # JupyterLab's root folder
 NOTEBOOK = "notebooks/06_latent_space.ipynb"  # relative to SERVER_ROOT
-SCREENSHOTS = REPO_ROOT / "outputs" / "browser"
+SCREENSHOTS = Path(os.environ["GAN_COURSE_OUTPUTS"]) / "browser"  # the test run's outputs (conftest.py)
 
 TEST_BUDGET_S = 150        # server start to last check; with teardown (<= 40 s) under 3 minutes
 SERVER_START_S = 60

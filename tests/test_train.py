@@ -225,7 +225,10 @@ def test_missing_damaged_and_foreign_checkpoints_get_clear_errors(tmp_path):
     damaged.write_bytes(b"not a checkpoint at all")
     with pytest.raises(CheckpointError, match="damaged"):
         trainer.load_checkpoint(damaged)
-    torch.save({"weights": torch.zeros(2)}, tmp_path / "foreign.pt")
+    torch.save({"weights": torch.zeros(2)}, tmp_path / "state_dict.pt")
+    with pytest.raises(CheckpointError, match="holds a state_dict"):
+        read_checkpoint(tmp_path / "state_dict.pt")
+    torch.save({"epoch": 3, "notes": "mine"}, tmp_path / "foreign.pt")
     with pytest.raises(CheckpointError, match="not a checkpoint written by gan_utils"):
         read_checkpoint(tmp_path / "foreign.pt")
 

@@ -56,13 +56,13 @@ def test_every_training_path_runs_on_the_trainers_device_not_on_Gs(name):
 
 
 def test_the_default_device_is_the_course_device_whatever_G_was_built_on(monkeypatch):
-    monkeypatch.setattr(trainer_module, "get_device", lambda: torch.device("meta"))
+    monkeypatch.setattr(trainer_module, "get_device", lambda prefer=None: torch.device(prefer or "meta"))
     G, D = mlp_pair()
     batches = InMemoryBatches(digits(), 16, seed=0)
     trainer = GANTrainer(G, D, batches)
     assert trainer.device.type == "meta" and next(G.parameters()).device.type == "meta"
     assert batches.images.device.type == "meta"       # the batches live on the device too
-    assert GANTrainer(*mlp_pair(), digits(), device="cpu").device.type == "cpu"
+    assert GANTrainer(*mlp_pair(), InMemoryBatches(digits(), 16), device="cpu").device.type == "cpu"
 
 
 @pytest.mark.filterwarnings("ignore:.*meta parameter")
@@ -135,8 +135,8 @@ def test_loading_a_checkpoint_leaves_the_global_random_state_alone(tmp_path):
 
 
 def test_fixed_noise_has_its_own_generator():
-    a = GANTrainer(*mlp_pair(), digits(), num_fixed=4, seed=0, device="cpu")
-    b = GANTrainer(*mlp_pair(), digits(), num_fixed=16, seed=0, device="cpu")
+    a = GANTrainer(*mlp_pair(), InMemoryBatches(digits(), 16), num_fixed=4, seed=0, device="cpu")
+    b = GANTrainer(*mlp_pair(), InMemoryBatches(digits(), 16), num_fixed=16, seed=0, device="cpu")
     assert torch.equal(a.fixed_noise, b.fixed_noise[:4])   # same seed, same fixed noise
     # and the training noise starts where a plain generator seeded like the trainer starts
     assert torch.equal(a.noise(5), torch.randn(5, 8, generator=torch.Generator().manual_seed(0)))

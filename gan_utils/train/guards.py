@@ -1,5 +1,11 @@
-"""What a trainer accepts before it trains: wrapped models, and a loss that fits D's last layer."""
+"""What a trainer accepts before it trains: wrapped models, a loss that fits D's last layer, a D
+that fits G's labels, and batches that last more than one epoch."""
+import inspect
+from collections.abc import Iterator
+
+import torch
 from torch import nn
+from torch.utils.data import DataLoader, Dataset
 
 WRAPPERS = "nn.DataParallel, DistributedDataParallel or torch.compile"
 
@@ -54,3 +60,59 @@ def check_loss_fits_D(D: nn.Module, criterion: nn.Module) -> None:
         raise ValueError(
             "criterion=nn.BCELoss() needs probabilities, but D ends without a Sigmoid (it gives "
             "logits). Use the default loss (BCEWithLogitsLoss), or build D with sigmoid=True.")
+
+
+def check_conditioning(G: nn.Module, D: nn.Module) -> None:
+    """Refuse a conditional G with a D that cannot take labels, and the other way round, before
+    the first step (rather than torch's "forward() takes 2 positional arguments")."""
+    g_labels = getattr(G, "num_classes", None) is not None
+    d_labels = _forward_arguments(unwrap(D))
+    if g_labels and d_labels == (1, 1):
+        raise TypeError(f"G is conditional (num_classes={G.num_classes}: it draws digits on "
+                        f"request), but D ({type(unwrap(D)).__name__}) takes images only, so it "
+                        f"cannot judge whether an image matches its label. Use a conditional D "
+                        f"such as ConditionalDCGANDiscriminator(), or a plain G.")
+    if not g_labels and d_labels[0] >= 2:
+        raise TypeError(f"D ({type(unwrap(D)).__name__}) needs labels (D(images, labels)), but G "
+                        f"({type(G).__name__}) is not conditional. Use a conditional G such as "
+                        f"ConditionalDCGANGenerator(), or a plain D.")
+
+
+def _forward_arguments(model: nn.Module) -> tuple[int, int]:
+    """(required, accepted) positional arguments of ``model.forward``, besides self."""
+    parameters = inspect.signature(model.forward).parameters.values()
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if any(p.kind == p.VAR_POSITIONAL for p in parameters):
+        return len([p for p in positional if p.default is p.empty]), 99
+    return len([p for p in positional if p.default is p.empty]), len(positional)
+
+
+def check_batches(batches) -> None:
+    """Refuse what cannot be trained on epoch after epoch: a one-shot iterator, a bare tensor, a
+    Dataset of single images, or batches with no batch in them."""
+    kind = type(batches).__name__
+    if isinstance(batches, torch.Tensor):
+        raise TypeError(f"batches should yield batches of images, but it is one tensor "
+                        f"{tuple(batches.shape)}: iterating it gives single images. Use "
+                        f"InMemoryBatches(images, batch_size=64).")
+    if isinstance(batches, Dataset):
+        raise TypeError(f"batches is a Dataset ({kind}) of single images; wrap it in a DataLoader "
+                        f"to get batches: DataLoader(dataset, batch_size=64, shuffle=True).")
+    if not hasattr(batches, "__iter__"):
+        raise TypeError(f"batches should be something to iterate over, batch after batch "
+                        f"(InMemoryBatches or a DataLoader), got {kind}.")
+    if isinstance(batches, Iterator):   # iter() on it would give itself, already used up
+        raise TypeError(f"batches is a one-shot iterator ({kind}, e.g. a generator expression): "
+                        f"it would be empty after the first epoch. Pass something that starts "
+                        f"again each epoch: InMemoryBatches, a DataLoader, or a list of batches.")
+    try:
+        size = len(batches)
+    except TypeError:
+        return
+    if size == 0:
+        hint = ""
+        if isinstance(batches, DataLoader) and batches.drop_last:
+            hint = (f" Your DataLoader has drop_last=True and batch_size={batches.batch_size}, but "
+                    f"only {len(batches.dataset)} images: use a smaller batch_size or "
+                    f"drop_last=False.")
+        raise ValueError(f"batches holds no batch at all, so an epoch would train 0 steps.{hint}")

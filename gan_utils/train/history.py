@@ -24,6 +24,7 @@ class History:
         self.snapshots: list[tuple[int, torch.Tensor]] = []
         self.flush_every = flush_every
         self._pending: list[tuple[int, int, dict]] = []
+        self.first_non_finite: tuple[int, int, dict] | None = None  # (step, epoch, figures) if any
 
     def record(self, step: int, epoch: int, figures: dict) -> None:
         """Append one step's figures (floats or 0-dim tensors); read back later, in a batch."""
@@ -46,6 +47,10 @@ class History:
             start += len(figures)
 
     def _append(self, step: int, epoch: int, figures: dict[str, float]) -> None:
+        if self.first_non_finite is None:
+            bad = {key: value for key, value in figures.items() if not math.isfinite(value)}
+            if bad:
+                self.first_non_finite = (step, epoch, bad)
         for key in figures.keys() - self._columns.keys():   # a new figure: earlier steps lack it
             self._columns[key] = [math.nan] * len(self._step)
         for key, column in self._columns.items():

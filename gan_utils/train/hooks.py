@@ -91,5 +91,6 @@ class Checkpoints(Hook):
         self.save(trainer)
 
     def save(self, trainer) -> None:
-        trainer.save_checkpoint(self.path)
+        if getattr(trainer, "failed", None) is None:   # a run gone NaN keeps its last good file
+            trainer.save_checkpoint(self.path)
         self.last = time.perf_counter()

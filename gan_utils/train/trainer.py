@@ -1,6 +1,7 @@
 """The training loop of lessons 03 on, for every GAN in the course: image GANs, WGAN-GP and the 2D
 lab. A step is ``d_steps`` updates of D, each on its own real batch, then one update of G
 (Algorithm 1 of Goodfellow et al. 2014, and of the WGAN-GP paper with ``d_steps = n_critic``)."""
+import uuid
 from itertools import islice
 from pathlib import Path
 
@@ -11,10 +12,12 @@ from ..data.pixels import check_image_batch
 from ..models.conditional import check_labels
 from ..models.inputs import values_checked_once
 from ..settings import get_device
-from .checkpoint import read_checkpoint, restore_model, save_checkpoint
-from .guards import check_generator, check_loss_fits_D, unwrap
+from .checkpoint import (CheckpointError, check_checkpoint_path, keep_aside, read_checkpoint,
+                         restore_model, save_checkpoint)
+from .guards import check_batches, check_conditioning, check_generator, check_loss_fits_D, unwrap
+from .health import NonFiniteError, check_figures, check_weights
 from .history import History
-from .hooks import Checkpoints, LiveUpdates, ProgressBar, Snapshots
+from .hooks import Checkpoints, Hook, LiveUpdates, ProgressBar, Snapshots
 from .interrupt import finish_step_on_interrupt
 from .steps import (critic_step, discriminator_step, generator_step, has_batch_norm,
                     wgan_generator_step)
@@ -48,15 +51,25 @@ class GANTrainer:
                  loss: str = "non-saturating", d_steps: int = 1, gp_weight: float = 10.0,
                  criterion: nn.Module | None = None, fresh_z_for_G: bool = False):
         generator = check_generator(G)
+        if not isinstance(D, nn.Module):
+            raise TypeError(f"D should be a discriminator (an nn.Module such as "
+                            f"MLPDiscriminator()), got {type(D).__name__}.")
+        if unwrap(D) is generator:
+            raise ValueError("G and D are the same model; build a generator and a discriminator.")
         if loss not in LOSSES:
             raise ValueError(f"loss must be one of {', '.join(LOSSES)}; got {loss!r}")
         if not isinstance(d_steps, int) or isinstance(d_steps, bool) or d_steps < 1:
             raise ValueError(f"d_steps (D updates per G update) must be a whole number >= 1, "
                              f"got {d_steps!r}")
+        _check_settings(lr=lr, lr_D=lr_D, betas=betas, num_fixed=num_fixed, seed=seed,
+                        real_label=real_label, checkpoint_every=checkpoint_every)
+        check_conditioning(generator, D)
+        if batches is not None:
+            check_batches(batches)
         self.criterion = criterion if criterion is not None else nn.BCEWithLogitsLoss()
         if loss != "wgan-gp":
             check_loss_fits_D(D, self.criterion)
-        self.device = torch.device(device) if device is not None else get_device()
+        self.device = get_device(device) if device is not None else get_device()
         self.G, self.D = G.to(self.device), D.to(self.device)
         self.batches = batches.to(self.device) if hasattr(batches, "to") else batches
         self.latent_dim = generator.latent_dim
@@ -73,7 +86,14 @@ class GANTrainer:
         self.fixed_noise = torch.randn(num_fixed, self.latent_dim, generator=fixed_rng).to(self.device)
         self.fixed_labels = (None if self.num_classes is None else
                              (torch.arange(num_fixed) * self.num_classes) // num_fixed)  # 0,0,..,9,9
-        self.checkpoint_path = Path(checkpoint_path) if checkpoint_path else None
+        self.checkpoint_path = check_checkpoint_path(checkpoint_path) if checkpoint_path else None
+        # what the caller chose: a resumed run keeps these (see load_checkpoint)
+        self.settings = {"lr": lr, "lr_D": lr if lr_D is None else lr_D, "betas": tuple(betas),
+                         "d_steps": d_steps, "loss": loss, "gp_weight": gp_weight,
+                         "real_label": real_label}
+        self.run_id = uuid.uuid4().hex      # tells this run's checkpoints from another run's
+        self._written: dict[Path, tuple] = {}   # checkpoint path -> (mtime, size) of our last save
+        self.failed = None                  # the NonFiniteError that stopped the last run, if any
         self.checkpoint_every = checkpoint_every  # seconds between checkpoints during a fit
         self.history = History()
         self.epoch = 0                          # completed epochs
@@ -140,17 +160,24 @@ class GANTrainer:
     def _epochs(self, num_epochs: int):
         """Each epoch's steps as lists of ``d_steps`` batches, then None for "epoch done"."""
         for _ in range(num_epochs):
-            batches = iter(self.batches)
+            batches, any_step = iter(self.batches), False
             while chunk := list(islice(batches, self.d_steps)):
+                any_step = True
                 yield chunk
+            if not any_step:
+                raise ValueError(f"epoch {self.epoch + 1} got no batch from batches "
+                                 f"({type(self.batches).__name__}): it is empty, or an iterator "
+                                 f"that is used up. Pass InMemoryBatches or a DataLoader.")
             yield None
 
     def run(self, steps, hooks=()) -> bool:
         """The one loop: train on each list of batches that ``steps`` yields (None marks the end of
         an epoch) and call the hooks. Value checks run on the first batch only; an interrupt
-        (Kernel -> Interrupt, Ctrl-C) stops after the current step. Returns True if interrupted."""
-        interrupted, checked = False, False
+        (Kernel -> Interrupt, Ctrl-C) stops after the current step. Returns True if interrupted.
+        A NaN or inf in the figures stops the run with NonFiniteError (no checkpoint of it saved)."""
+        interrupted, checked, failure = False, False, None
         self.G.train(), self.D.train()
+        self.failed = None
         with finish_step_on_interrupt() as stop, values_checked_once():
             try:
                 for chunk in steps:
@@ -165,23 +192,41 @@ class GANTrainer:
                     figures = self.train_step(*chunk)
                     self.step += 1
                     self.history.record(self.step, self.epoch + 1, figures)
+                    check_figures(self.history)   # free: looks only at figures already read back
                     for hook in hooks:
                         hook.after_step(self)
                     if stop.requested:
                         interrupted = True
                         break
+                self.history.flush()
+                check_figures(self.history)
             except KeyboardInterrupt:  # a second interrupt: the current step may be half done
                 interrupted = True
+            except NonFiniteError as err:
+                failure = self.failed = err
         for hook in hooks:
-            hook.at_end(self, interrupted)
+            hook.at_end(self, interrupted or failure is not None)
+        if failure is not None:
+            kept = (f" The last good checkpoint is kept at {self.checkpoint_path} (load it with "
+                    f"trainer.load_checkpoint)." if self.checkpoint_path and self.checkpoint_path.exists()
+                    else "")
+            raise NonFiniteError(f"{failure}{kept} Build fresh models, or load a good checkpoint, "
+                                 f"before training again.") from None
         return interrupted
 
     def check_batch(self, batch) -> None:
-        """The values of a real batch (and its labels), checked once before D mixes them with fakes."""
+        """The values of a real batch (and its labels) and of G's images, checked once before D
+        mixes them: both must be in [-1, 1], or D tells them apart by their range alone."""
         x_real, labels = batch if isinstance(batch, (tuple, list)) else (batch, None)
         check_image_batch(x_real, name="the real images from your batches")
         if labels is not None and self.num_classes is not None:
             check_labels(labels, len(x_real), self.num_classes)
+        fakes = self.sample_fixed()[:16]
+        low, high = fakes.min().item(), fakes.max().item()
+        if not (-1.001 <= low and high <= 1.001):   # also False for NaN
+            raise ValueError(f"G's images should be in [-1, 1] like the real ones, but G gives "
+                             f"values in [{low:.3g}, {high:.3g}]: end G with nn.Tanh() (not "
+                             f"Sigmoid or nothing), as the course's generators do.")
 
     def fit(self, num_epochs: int, progress: bool = True, live=None, live_every: float = 2.0,
             hooks=()) -> History:
@@ -194,6 +239,11 @@ class GANTrainer:
         """
         if not isinstance(num_epochs, int) or isinstance(num_epochs, bool) or num_epochs < 1:
             raise ValueError(f"num_epochs must be a positive whole number, got {num_epochs!r}")
+        for hook in hooks:
+            if not isinstance(hook, Hook):
+                raise TypeError(f"hooks should be Hook objects (a subclass of "
+                                f"gan_utils.train.Hook with after_step/after_epoch/at_end), got "
+                                f"{type(hook).__name__}.")
         if not self.history.snapshots:
             self.history.add_snapshot(self.step, self.sample_fixed())
         per_epoch = _length(self.batches)
@@ -239,7 +289,8 @@ class GANTrainer:
     def state_dict(self) -> dict:
         """Everything a resumed run needs, as plain tensors and lists (models unwrapped)."""
         generator = getattr(self.batches, "generator", None)
-        return {"G": unwrap(self.G), "D": unwrap(self.D), "opt_G": self.opt_G, "opt_D": self.opt_D,
+        return {"run": {"id": self.run_id, "kind": self.kind, "settings": self.settings},
+                "G": unwrap(self.G), "D": unwrap(self.D), "opt_G": self.opt_G, "opt_D": self.opt_D,
                 "epoch": self.epoch, "step": self.step,
                 "updates": {"D": self.d_updates, "G": self.g_updates},
                 "history": self.history.state_dict(),
@@ -247,18 +298,57 @@ class GANTrainer:
                 "rng": {"trainer": self.rng.get_state(),
                         "batches": generator.get_state() if generator is not None else None}}
 
+    @property
+    def kind(self) -> str:
+        """The trainer's class and loss family, e.g. "GANTrainer (non-saturating)"."""
+        return f"{type(self).__name__} ({self.loss})"
+
     def save_checkpoint(self, path: str | Path) -> Path:
-        """Write the whole run to ``path`` (see ``load_checkpoint`` to resume it)."""
-        return save_checkpoint(path, **self.state_dict())
+        """Write the whole run to ``path`` (see ``load_checkpoint`` to resume it). A checkpoint of
+        another run already there is kept under a new name if it trained longer; NaN weights are
+        never saved."""
+        path = Path(path)
+        check_weights(G=self.G, D=self.D)
+        self._keep_other_run(path)
+        save_checkpoint(path, **self.state_dict())
+        self._written[path.resolve()] = _stamp(path)
+        return path
+
+    def _keep_other_run(self, path: Path) -> None:
+        """Before the first save over a file this run did not write: keep it if it holds more."""
+        if not path.exists() or self._written.get(path.resolve()) == _stamp(path):
+            return
+        try:
+            theirs = read_checkpoint(path)
+        except CheckpointError:
+            kept = keep_aside(path, "unreadable")
+            print(f"{path} was not a checkpoint this course can read; kept it as {kept.name}.")
+            return
+        if theirs.get("run", {}).get("id") == self.run_id:
+            return
+        if theirs.get("step", 0) > self.step:
+            kept = keep_aside(path, f"epoch{theirs.get('epoch', 0)}")
+            print(f"{path} held another run, trained for {theirs.get('epoch')} epochs "
+                  f"({theirs.get('step')} steps), more than this one: kept it as {kept.name} "
+                  f"(load_model({str(kept)!r}) reads it).")
+        else:
+            print(f"{path} held another run of {theirs.get('step')} steps (this one has "
+                  f"{self.step}): replacing it.")
 
     def load_checkpoint(self, path: str | Path) -> "GANTrainer":
         """Restore a run saved by ``save_checkpoint`` into this trainer's (same-shaped) models, on
-        this trainer's device, whichever device wrote it. The global random state is left alone."""
+        this trainer's device, whichever device wrote it, and say what came from where: weights,
+        optimizer moments, history, noise and counters from the file; learning rates, betas and
+        d_steps from this trainer's arguments. The global random state is left alone."""
+        path = Path(path)
         payload = read_checkpoint(path)
+        stored = payload.get("run") or _old_run_info(payload)
+        _check_same_kind(path, stored["kind"], self)
         restore_model(unwrap(self.G), payload["G"], "G", path)
         restore_model(unwrap(self.D), payload["D"], "D", path)
         self.opt_G.load_state_dict(payload["opt_G"])   # moves the moments to the parameters' device
         self.opt_D.load_state_dict(payload["opt_D"])
+        self._apply_settings()
         self.epoch, self.step = payload["epoch"], payload["step"]
         updates = payload.get("updates", {"D": self.step * self.d_steps, "G": self.step})
         self.d_updates, self.g_updates = updates["D"], updates["G"]
@@ -269,7 +359,82 @@ class GANTrainer:
         generator = getattr(self.batches, "generator", None)
         if generator is not None and payload["rng"]["batches"] is not None:
             generator.set_state(payload["rng"]["batches"])
+        self.run_id = stored.get("id") or self.run_id   # saving again continues that run's file
+        self._written[path.resolve()] = _stamp(path)
+        print(_resume_report(path, self, stored.get("settings")))
         return self
+
+    def _apply_settings(self) -> None:
+        """The caller's learning rates and betas, over the ones a loaded optimizer state brought."""
+        for optimizer, lr in ((self.opt_G, self.settings["lr"]), (self.opt_D, self.settings["lr_D"])):
+            for group in optimizer.param_groups:
+                group["lr"], group["betas"] = lr, self.settings["betas"]
+
+
+def _check_settings(lr, lr_D, betas, num_fixed, seed, real_label, checkpoint_every) -> None:
+    """Refuse numbers that would train silently wrong (a zero or negative rate, betas outside
+    [0, 1), a real label above 1) before any step."""
+    for name, value in (("lr", lr), ("lr_D", lr_D)):
+        if value is not None and (not isinstance(value, (int, float)) or isinstance(value, bool)
+                                  or not 0 < value < 1):
+            raise ValueError(f"{name} (a learning rate) should be a number between 0 and 1, such "
+                             f"as 2e-4; got {value!r}")
+    if (not isinstance(betas, (tuple, list)) or len(betas) != 2
+            or not all(isinstance(b, (int, float)) and 0 <= b < 1 for b in betas)):
+        raise ValueError(f"betas should be two numbers in [0, 1), such as (0.5, 0.999); got {betas!r}")
+    if not isinstance(num_fixed, int) or isinstance(num_fixed, bool) or num_fixed < 1:
+        raise ValueError(f"num_fixed (images in each snapshot) should be a whole number >= 1, got {num_fixed!r}")
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"seed should be a whole number >= 0, got {seed!r}")
+    if not isinstance(real_label, (int, float)) or not 0 < real_label <= 1:
+        raise ValueError(f"real_label should be in (0, 1]: 1.0, or 0.9 for one-sided label "
+                         f"smoothing; got {real_label!r}")
+    if not isinstance(checkpoint_every, (int, float)) or checkpoint_every < 0:
+        raise ValueError(f"checkpoint_every should be a number of seconds >= 0, got {checkpoint_every!r}")
+
+
+def _stamp(path: Path) -> tuple:
+    """What tells a file we wrote from one someone else wrote since: modification time and size."""
+    info = path.stat()
+    return info.st_mtime_ns, info.st_size
+
+
+def _check_same_kind(path: Path, stored_kind: str | None, trainer: "GANTrainer") -> None:
+    """Refuse a checkpoint of another trainer class or loss family (WGAN-GP vs BCE) by name; a
+    switch between the two BCE losses is allowed (lesson 07 does it) and reported."""
+    if stored_kind is None:
+        return
+    same_class = stored_kind.split()[0] == type(trainer).__name__
+    same_family = ("wgan" in stored_kind) == ("wgan" in trainer.kind)
+    if not (same_class and same_family):
+        raise CheckpointError(f"{path} was saved by a {stored_kind}, but this trainer is a "
+                              f"{trainer.kind}: its optimizer state and figures would not fit. "
+                              f"Resume it with a {stored_kind.split()[0]} and the same loss.")
+
+
+def _old_run_info(payload: dict) -> dict:
+    """For checkpoints written before they recorded their run: the kind, told by the history."""
+    columns = payload.get("history", {}).get("columns") or payload.get("history", {})
+    return {"id": None, "kind": "WGANTrainer (wgan-gp)" if "wasserstein" in columns else None,
+            "settings": None}
+
+
+def _resume_report(path: Path, trainer: "GANTrainer", stored: dict | None) -> str:
+    """What a resumed run took from the checkpoint and what from the caller, differences named."""
+    mine = {key: trainer.settings[key] for key in ("lr", "lr_D", "betas", "d_steps", "loss")}
+    changed = [f"{key}: {stored[key]!r} -> {value!r}" for key, value in mine.items()
+               if stored and key in stored and _as_tuple(stored[key]) != value]
+    yours = ", ".join(f"{key}={value!r}" for key, value in mine.items())
+    report = (f"Resumed {path} at epoch {trainer.epoch} (step {trainer.step}). From the checkpoint: "
+              f"the weights of G and D, Adam's moments, the history, the fixed noise and the random "
+              f"state. From your arguments: {yours}.")
+    if changed:
+        report += " Changed from the saved run: " + "; ".join(changed) + "."
+    return report
+
+
+def _as_tuple(value):
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _length(batches) -> int | None:
