@@ -8,6 +8,8 @@ import torch
 
 from .data.mnist import (BUNDLED_IMAGES, BUNDLED_LABELS, DataFileError, data_dir, display_path,
                          full_mnist_dir, full_mnist_on_disk, verify_file)
+from .metrics.classifier import check_weights, classifier_path
+from .pretrained import PRETRAINED, pretrained_path, rebuild_command
 from .settings import FAST_ENV_VAR, get_device, mode_name, seed_everything
 
 
@@ -38,7 +40,7 @@ REQUIRED_MODULES = ("torch", "torchvision", "numpy", "matplotlib", "ipywidgets",
 
 
 def environment_checks() -> list[tuple[bool, str, str]]:
-    """(passed, what, detail) for Python, each required package, the device and the data files."""
+    """(passed, what, detail) for Python, each required package, the device and the shipped files."""
     results = [(sys.version_info >= (3, 10), "Python", f"{platform.python_version()} (needs 3.10+)")]
     for name in REQUIRED_MODULES:
         try:
@@ -48,13 +50,33 @@ def environment_checks() -> list[tuple[bool, str, str]]:
             results.append((False, name, "not installed: run `make setup` or "
                                          "`pip install -r requirements.txt`"))
     results.append((True, "device", str(get_device())))
-    for file_name, digest in (BUNDLED_IMAGES, BUNDLED_LABELS):
-        try:
-            verify_file(data_dir() / file_name, digest)
-            results.append((True, "data", f"{file_name} present, checksum verified"))
-        except DataFileError as err:
-            results.append((False, "data", str(err)))
+    return results + shipped_file_checks()
+
+
+def shipped_file_checks() -> list[tuple[bool, str, str]]:
+    """One (passed, what, detail) per file the course ships (the bundled digits, the classifier
+    and the pretrained generators), each checked against its recorded sha256."""
+    try:
+        folder = data_dir()
+    except DataFileError as err:
+        return [(False, "data", str(err))]
+    results = [_file_check("data", name, lambda: verify_file(folder / name, digest))
+               for name, digest in (BUNDLED_IMAGES, BUNDLED_LABELS)]
+    classifier = classifier_path()
+    results.append(_file_check("weights", classifier.name, lambda: check_weights(classifier)))
+    results += [_file_check("weights", f"{name}.pt",
+                            lambda: check_weights(pretrained_path(name), rebuild_command(name)))
+                for name in PRETRAINED]
     return results
+
+
+def _file_check(what: str, name: str, check) -> tuple[bool, str, str]:
+    """Run one file check now: PASS "present, checksum verified", or FAIL with its message."""
+    try:
+        check()
+        return True, what, f"{name} present, checksum verified"
+    except DataFileError as err:
+        return False, what, str(err)
 
 
 def print_environment_report() -> bool:

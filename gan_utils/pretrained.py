@@ -1,13 +1,16 @@
-"""Generators trained by the course (scripts/train_pretrained.py) and shipped in data/pretrained/."""
+"""Generators trained by the course (scripts/train_pretrained.py) and shipped in data/pretrained/.
+
+Each ``.pt`` is checked against the sha256 on its ``.json`` card every time it is loaded."""
 import json
 from pathlib import Path
 
 import torch
 from torch import nn
 
-from .data.mnist import data_dir
-from .metrics.classifier import file_sha256
+from .data.mnist import DataFileError, data_dir, restore_hint
+from .metrics.classifier import check_weights, file_sha256, read_card
 from .models import build_model
+from .settings import get_device
 
 PRETRAINED = {
     "mlp_gan": "the MLP GAN of lesson 03",
@@ -24,10 +27,18 @@ def pretrained_path(name: str) -> Path:
     return data_dir() / "pretrained" / f"{name}.pt"
 
 
+def rebuild_command(name: str) -> str:
+    """The command that retrains and rewrites a shipped generator and its card."""
+    return f"python scripts/train_pretrained.py {name}"
+
+
 def pretrained_card(name: str) -> dict:
     """The JSON record beside the weights: command, seed, epochs, wall time and scores."""
     _check_name(name)
-    return json.loads(pretrained_path(name).with_suffix(".json").read_text())
+    try:
+        return read_card(pretrained_path(name), rebuild_command(name))
+    except DataFileError as err:
+        raise PretrainedError(str(err)) from None
 
 
 def load_pretrained(name: str, device: str | torch.device = "cpu") -> nn.Module:
@@ -38,24 +49,20 @@ def load_pretrained(name: str, device: str | torch.device = "cpu") -> nn.Module:
     get (N, 1, 28, 28) images.
     """
     _check_name(name)
+    device = get_device(device)
     path = pretrained_path(name)
-    if not path.is_file():
-        raise PretrainedError(f"the pretrained weights {path} are missing: restore them from git "
-                              f"(git checkout -- data/pretrained) or rebuild them with "
-                              f"scripts/train_pretrained.py {name}.")
-    card_path = path.with_suffix(".json")
-    expected = json.loads(card_path.read_text()).get("sha256") if card_path.is_file() else None
-    if expected and file_sha256(path) != expected:
-        raise PretrainedError(f"{path} is damaged or was changed (its checksum does not match "
-                              f"{card_path.name}): restore it with git checkout -- data/pretrained, "
-                              f"or rebuild it with scripts/train_pretrained.py {name}.")
+    try:
+        check_weights(path, rebuild_command(name))
+    except DataFileError as err:
+        raise PretrainedError(str(err)) from None
     try:
         stored = torch.load(path, map_location="cpu", weights_only=True)
         G = build_model(stored["class"], stored["config"])
         G.load_state_dict({key: value.float() for key, value in stored["state"].items()})
     except Exception as err:
-        raise PretrainedError(f"{path} could not be read as a generator ({type(err).__name__}); "
-                              f"restore it with git checkout -- data/pretrained.") from None
+        raise PretrainedError(f"{path} matches its card but could not be read as a generator "
+                              f"({type(err).__name__}). {restore_hint(path, rebuild_command(name))}"
+                              ) from None
     return G.to(device).eval()
 
 
@@ -72,7 +79,9 @@ def save_pretrained(G: nn.Module, name: str, card: dict) -> Path:
 
 
 def _check_name(name: str) -> None:
-    if name not in PRETRAINED:
+    if not isinstance(name, str) or name not in PRETRAINED:
         valid = ", ".join(f'"{key}" ({text})' for key, text in PRETRAINED.items())
-        raise PretrainedError(f"there is no pretrained generator called {name!r}; the valid names "
-                              f"are {valid}.")
+        close = f" (names are lower case: {name.lower()!r})" if (
+            isinstance(name, str) and name.lower() in PRETRAINED) else ""
+        raise PretrainedError(f"there is no pretrained generator called {name!r}{close}; the valid "
+                              f"names are {valid}.")

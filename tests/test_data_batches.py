@@ -38,7 +38,7 @@ def test_drop_last_and_unshuffled_order():
 def test_bad_arguments_get_clear_errors():
     with pytest.raises(ValueError, match="larger than the 5 images"):
         InMemoryBatches(make_images(5), batch_size=64)
-    with pytest.raises(ValueError, match="positive integer"):
+    with pytest.raises(ValueError, match="batch_size should be a whole number"):
         InMemoryBatches(make_images(5), batch_size=0)
     with pytest.raises(ImageShapeError, match="labels has 3 entries"):
         InMemoryBatches(make_images(5), batch_size=2, labels=torch.arange(3))

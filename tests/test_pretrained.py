@@ -34,10 +34,10 @@ def copied_data(tmp_path, monkeypatch):
 def test_a_corrupted_file_gets_a_clear_error(copied_data):
     weights = copied_data / "dcgan.pt"
     weights.write_bytes(weights.read_bytes()[:1000])
-    with pytest.raises(PretrainedError, match="damaged or was changed"):
+    with pytest.raises(PretrainedError, match="dcgan.pt is corrupted or was changed"):
         load_pretrained("dcgan")
-    (copied_data / "dcgan.json").unlink()  # no checksum to compare: reading fails, still clearly
-    with pytest.raises(PretrainedError, match="could not be read as a generator"):
+    (copied_data / "dcgan.json").unlink()  # no card, no checksum: refused, not loaded unchecked
+    with pytest.raises(PretrainedError, match="card .*dcgan.json is missing, so dcgan.pt cannot be checked"):
         load_pretrained("dcgan")
 
 

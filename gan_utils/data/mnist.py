@@ -1,6 +1,11 @@
-"""MNIST for a GAN, offline first: the full 60k set when it is on disk, else the bundled 5k subset."""
+"""MNIST for a GAN, offline first: the full 60k set when it is on disk, else the bundled 5k subset.
+
+Every file the course ships is checked against its recorded sha256 when it is loaded, and a file
+that is missing, damaged or cut short is refused with a message naming it and saying what to do.
+"""
 import gzip
 import hashlib
+import math
 import os
 import socket
 import struct
@@ -16,12 +21,15 @@ from torch.utils.data import Dataset
 from .pixels import pixels_to_images
 
 DATA_ENV_VAR = "GAN_COURSE_DATA"
+COURSE_DATA = Path(__file__).resolve().parents[2] / "data"
 BUNDLED_IMAGES = ("mnist5k-images-idx3-ubyte.gz",
                   "66f9ac540966baaec46dc847ef780170f83ff188761931c0115f3f60497c4797")
 BUNDLED_LABELS = ("mnist5k-labels-idx1-ubyte.gz",
                   "0bd1c3ebe2126da16fe15ba87422f75d0a4b37066970e0e29aa16577a2857965")
+BUILD_SUBSET = "python data/build_mnist_subset.py"
 FULL_TRAIN_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte")
 SOURCES = ("auto", "bundled", "full")
+BUNDLED_NOTE = "the bundled 5000-digit subset"
 
 
 class DataFileError(RuntimeError):
@@ -29,17 +37,45 @@ class DataFileError(RuntimeError):
 
 
 def data_dir() -> Path:
-    """The course's data folder: $GAN_COURSE_DATA if set, else ``data/`` at the repository root."""
+    """The course's data folder: $GAN_COURSE_DATA if set, else ``data/`` at the repository root.
+    A variable pointing to no folder is refused here, before it looks like a missing file."""
     override = os.environ.get(DATA_ENV_VAR)
-    return Path(override) if override else Path(__file__).resolve().parents[2] / "data"
+    if not override:
+        return COURSE_DATA
+    folder = Path(override)
+    if not folder.is_dir():
+        where = "" if folder.is_absolute() else f" (relative to {Path.cwd()})"
+        raise DataFileError(
+            f"the environment variable {DATA_ENV_VAR} is set to {override!r}{where}, but there is no "
+            f"folder there. Fix the path (it should be a folder holding the course's data files), or "
+            f"unset it to use the course's own data/ folder: `del os.environ['{DATA_ENV_VAR}']` in a "
+            f"notebook, `unset {DATA_ENV_VAR}` in a shell.")
+    return folder
 
 
 def display_path(path: Path) -> str:
     """A path as the learner knows it (``data/...``) when it lies in the course's folder."""
     try:
-        return str(Path(path).relative_to(data_dir().parent))
+        return str(Path(path).relative_to(COURSE_DATA.parent))
     except ValueError:
         return str(path)
+
+
+def restore_hint(path: Path, rebuild: str) -> str:
+    """How to get a shipped file back: git restores the course's own copy; a copy elsewhere
+    (``root=`` or $GAN_COURSE_DATA) is copied again from it; ``rebuild`` remakes it."""
+    path = Path(path).resolve()
+    if COURSE_DATA.resolve() in path.parents:
+        folder = path.parent.relative_to(COURSE_DATA.parent.resolve()).as_posix()
+        return f"Restore it with `git checkout -- {folder}/`, or rebuild it with `{rebuild}`."
+    override = Path(os.environ.get(DATA_ENV_VAR) or COURSE_DATA).resolve()
+    under_override = override in path.parents
+    original = COURSE_DATA / (path.relative_to(override) if under_override else path.name)
+    note = (f" ({DATA_ENV_VAR} points to {override}; unset it to use the course's own data/ folder)"
+            if under_override else "")
+    return (f"Copy it again from the course's {display_path(original)}{note}, restoring that one "
+            f"first if needed with `git checkout -- {display_path(original.parent)}/`; or rebuild it "
+            f"with `{rebuild}`.")
 
 
 def full_mnist_dir(root: Path | None = None) -> Path:
@@ -53,40 +89,61 @@ def full_mnist_on_disk(root: Path | None = None) -> bool:
     return all((raw / f).is_file() or (raw / f"{f}.gz").is_file() for f in FULL_TRAIN_FILES)
 
 
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes; one that cannot be read (permissions, a folder in its place) raises
+    DataFileError naming it, instead of a bare OSError."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as err:
+        raise DataFileError(f"could not read {path} ({err.strerror or err}): check that it is a file "
+                            f"you may read (its permissions).") from None
+
+
 def sha256_of(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """The file's sha256 in hex, as recorded in data/README.md and on the pretrained cards."""
+    return hashlib.sha256(read_bytes(path)).hexdigest()
 
 
-def verify_file(path: Path, expected_sha256: str) -> None:
+def verify_file(path: Path, expected_sha256: str, rebuild: str = BUILD_SUBSET) -> None:
     """Raise DataFileError with what to do if ``path`` is missing or its sha256 differs."""
     path = Path(path)
-    restore = ("Restore it with `git checkout -- data/`, or rebuild it with "
-               "`python data/build_mnist_subset.py`.")
     if not path.is_file():
-        raise DataFileError(f"data file {path} is missing. {restore}")
+        raise DataFileError(f"data file {path} is missing. {restore_hint(path, rebuild)}")
     actual = sha256_of(path)
     if actual != expected_sha256:
-        raise DataFileError(f"data file {path} is corrupted: its sha256 is {actual[:12]}..., "
-                            f"expected {expected_sha256[:12]}.... {restore}")
+        raise DataFileError(f"data file {path} is corrupted or was changed: its sha256 starts "
+                            f"{actual[:12]}, not {expected_sha256[:12]} as recorded. "
+                            f"{restore_hint(path, rebuild)}")
 
 
 def read_idx(path: Path) -> np.ndarray:
-    """Read an MNIST IDX file (optionally gzipped) into a uint8 array."""
+    """Read an MNIST IDX file (optionally gzipped) into a uint8 array; a damaged or cut-short
+    file raises DataFileError naming it."""
     path = Path(path)
-    raw = path.read_bytes()
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError, zlib.error) as err:
-            raise DataFileError(f"{path} is not a readable gzip file ({err}).") from None
+    raw = _gunzip(path, read_bytes(path))
     if len(raw) < 4 or raw[0:2] != b"\x00\x00" or raw[2] != 0x08:
         raise DataFileError(f"{path} is not an IDX file of unsigned bytes (bad header).")
-    ndim = raw[3]
-    dims = struct.unpack(f">{ndim}I", raw[4:4 + 4 * ndim])
-    body = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
-    if body.size != int(np.prod(dims)):
-        raise DataFileError(f"{path} is truncated: header says {dims}, found {body.size} values.")
+    start = 4 + 4 * raw[3]
+    if len(raw) < start:
+        raise DataFileError(f"{path} is truncated: it ends inside its header ({len(raw)} bytes, "
+                            f"the header alone needs {start}).")
+    dims = struct.unpack(f">{raw[3]}I", raw[4:start])
+    body = np.frombuffer(raw, dtype=np.uint8, offset=start)
+    if body.size != math.prod(dims):
+        problem = "is truncated" if body.size < math.prod(dims) else "has extra bytes"
+        raise DataFileError(f"{path} {problem}: header says {dims}, found {body.size} values.")
     return body.reshape(dims)
+
+
+def _gunzip(path: Path, raw: bytes) -> bytes:
+    """``raw`` decompressed when it is gzip data (MNIST ships as .gz), else unchanged."""
+    if raw[:2] != b"\x1f\x8b":
+        return raw
+    try:
+        return gzip.decompress(raw)
+    except (OSError, EOFError, zlib.error) as err:
+        raise DataFileError(f"{path} is not a readable gzip file ({err}); an interrupted download "
+                            f"leaves files like this.") from None
 
 
 @dataclass
@@ -116,35 +173,21 @@ def load_mnist(source: str = "auto", download: bool = False, limit: int | None =
     """One call for GAN-ready MNIST.
 
     source: "auto" (full set if on disk, else the bundled subset), "bundled" or "full".
-    download: fetch the full set first if it is missing (short timeout; falls back on failure).
+    download: fetch the full set first if it is missing (short timeout). With "auto" a failed
+    download says so and the bundled subset is used; with "full" it raises, saying why.
     limit: keep a random, seeded subset of this many digits (fast mode uses it).
     """
-    if source not in SOURCES:
-        raise ValueError(f"source must be one of {SOURCES}, got {source!r}")
-    root = Path(root or data_dir())
+    _check_request(source, download, limit)
+    root = _data_root(root)
     if download and not full_mnist_on_disk(root):
-        download_full_mnist(root)
-    if source == "full" and not full_mnist_on_disk(root):
-        raise DataFileError(f"the full MNIST is not in {full_mnist_dir(root)}. Use "
-                            f"load_mnist(download=True) to fetch it, or source='auto' to use the "
-                            f"bundled 5000-digit subset.")
-    pixels = None
-    if source != "bundled" and full_mnist_on_disk(root):
-        try:
-            pixels, labels = _read_full(root)
-            origin = f"the full training set in {display_path(full_mnist_dir(root))}/"
-        except DataFileError as err:
-            if source == "full":
-                raise
-            print(f"Could not read the full MNIST ({err}); using the bundled 5000-digit subset.")
-    if pixels is None:
-        pixels, labels = _read_bundled(root)
-        origin = f"the bundled subset in {display_path(root)}/"
+        if source == "full":
+            fetch_full_mnist(root)
+        else:
+            download_full_mnist(root)
+    pixels, labels, origin = _read_digits(source, root)
     pixels, labels = torch.from_numpy(pixels.copy()), torch.from_numpy(labels.astype(np.int64))
     if limit is not None:
-        if not isinstance(limit, int) or limit < 1:
-            raise ValueError(f"limit must be a positive integer or None, got {limit!r}")
-        keep = torch.randperm(len(labels), generator=torch.Generator().manual_seed(seed))[:limit]
+        keep = _seeded_subset(len(labels), limit, seed)
         pixels, labels = pixels[keep], labels[keep]
     data = MnistData(images=pixels_to_images(pixels), labels=labels, pixels=pixels, source=origin)
     if verbose:
@@ -152,7 +195,59 @@ def load_mnist(source: str = "auto", download: bool = False, limit: int | None =
     return data
 
 
+def _check_request(source: str, download: bool, limit: int | None) -> None:
+    """Refuse an unknown source, a download that would not be used, or a bad limit, before any work."""
+    from ..models.inputs import check_whole_number  # imported here: the models import this room
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {SOURCES}, got {source!r}")
+    if download and source == "bundled":
+        raise ValueError("download=True fetches the full MNIST, but source='bundled' would not use "
+                         "it: leave out download=True, or use source='auto' or source='full'.")
+    if limit is not None:
+        check_whole_number(limit, "limit")
+
+
+def _data_root(root) -> Path:
+    """``root`` as a Path (the course's data folder when not given), refused when it is no folder."""
+    if not root:
+        return data_dir()
+    root = Path(root)
+    if not root.is_dir():
+        raise DataFileError(f"root={str(root)!r} is not a folder. Pass the folder that holds "
+                            f"{BUNDLED_IMAGES[0]} (and MNIST/raw/ for the full set), or leave root "
+                            f"out to use the course's data/ folder.")
+    return root
+
+
+def _seeded_subset(count: int, limit: int, seed: int) -> torch.Tensor:
+    """Indices of ``limit`` of ``count`` digits, the same for the same seed (all when limit >= count)."""
+    if limit > count:
+        print(f"limit={limit} is more than the {count} digits available: using all {count}.")
+    return torch.randperm(count, generator=torch.Generator().manual_seed(seed))[:limit]
+
+
+def _read_digits(source: str, root: Path) -> tuple[np.ndarray, np.ndarray, str]:
+    """(pixels, labels, where from) for ``source``; "auto" falls back to the bundled subset, with a
+    printed warning, when the full set on disk cannot be read."""
+    if source == "full" and not full_mnist_on_disk(root):
+        raise DataFileError(
+            f"the full MNIST is not in {full_mnist_dir(root)}: it needs {FULL_TRAIN_FILES[0]} and "
+            f"{FULL_TRAIN_FILES[1]} (plain or .gz). Fetch it with load_mnist(source='full', "
+            f"download=True) (needs internet), copy the files there, or use source='auto' for "
+            f"{BUNDLED_NOTE}.")
+    if source != "bundled" and full_mnist_on_disk(root):
+        try:
+            origin = f"the full training set in {display_path(full_mnist_dir(root))}/"
+            return (*_read_full(root), origin)
+        except DataFileError as err:
+            if source == "full":
+                raise
+            print(f"Could not read the full MNIST: {err} Using {BUNDLED_NOTE} instead.")
+    return (*_read_bundled(root), f"the bundled subset in {display_path(root)}/")
+
+
 def _read_bundled(root: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The bundled pixels and labels, each file checked against its recorded sha256 first."""
     arrays = []
     for name, digest in (BUNDLED_IMAGES, BUNDLED_LABELS):
         verify_file(root / name, digest)
@@ -161,41 +256,79 @@ def _read_bundled(root: Path) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _read_full(root: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The full training set from root/MNIST/raw; a damaged file raises DataFileError naming it
+    and saying how to replace it."""
     raw = full_mnist_dir(root)
     found = [raw / f if (raw / f).is_file() else raw / f"{f}.gz" for f in FULL_TRAIN_FILES]
-    pixels, labels = read_idx(found[0]), read_idx(found[1])
-    if pixels.shape[1:] != (28, 28) or len(pixels) != len(labels):
-        raise DataFileError(f"the MNIST files in {raw} do not match: images {pixels.shape}, "
-                            f"labels {labels.shape}. Delete that folder and download again.")
+    try:
+        pixels, labels = read_idx(found[0]), read_idx(found[1])
+        _check_digits(pixels, labels, found)
+    except DataFileError as err:
+        raise DataFileError(f"{err} To replace it, delete it and download again with "
+                            f"load_mnist(download=True), or copy a good copy into {raw}.") from None
     return pixels, labels
 
 
-def download_full_mnist(root: Path | None = None, timeout: float = 10.0) -> bool:
-    """Try to fetch the full MNIST with torchvision; on any failure print one line and return False."""
+def _check_digits(pixels: np.ndarray, labels: np.ndarray, files: list[Path]) -> None:
+    """Refuse an images file that is not (N, 28, 28), a labels file that is not (N,) digits 0..9,
+    or a pair of files that do not belong together."""
+    if pixels.ndim != 3 or pixels.shape[1:] != (28, 28):
+        raise DataFileError(f"{files[0]} holds an array shaped {pixels.shape}, not 28x28 digits "
+                            f"(N, 28, 28).")
+    if labels.ndim != 1 or (labels.size and labels.max() > 9):
+        top = labels.max() if labels.size else "none"
+        raise DataFileError(f"{files[1]} should hold one digit 0..9 per image, shape (N,); it holds "
+                            f"shape {labels.shape} with values up to {top}.")
+    if len(pixels) != len(labels):
+        raise DataFileError(f"the MNIST files do not match: {files[0].name} has {len(pixels)} "
+                            f"images, {files[1].name} has {len(labels)} labels.")
+
+
+def _try_download(root: Path, timeout: float) -> str | None:
+    """Fetch the full MNIST with torchvision, each network wait limited to ``timeout`` seconds;
+    return why it failed (the innermost cause), or None (and say so) when it worked."""
     from torchvision.datasets import MNIST
-    root = Path(root or data_dir())
     previous = socket.getdefaulttimeout()
     socket.setdefaulttimeout(timeout)
     try:
         MNIST(str(root), train=True, download=True)
         print(f"Downloaded the full MNIST into {full_mnist_dir(root)}.")
-        return True
-    except Exception as err:  # no network, a proxy, a mirror down: all mean "use the subset"
+        return None
+    except Exception as err:  # no network, a proxy, a mirror down, a bad checksum
         lines = [line.strip() for line in str(err).splitlines() if line.strip()]
-        reason = lines[-1][:120] if lines else type(err).__name__  # the innermost cause
-        print(f"Could not download the full MNIST ({reason}); using the bundled 5000-digit subset.")
-        return False
+        return lines[-1][:120] if lines else type(err).__name__
     finally:
         socket.setdefaulttimeout(previous)
 
 
-class BundledMNIST(Dataset):
-    """The bundled digits as a classic map-style dataset: PIL images through ``transform``,
+def fetch_full_mnist(root: Path | None = None, timeout: float = 10.0) -> None:
+    """Download the full MNIST into ``root/MNIST/raw``; a failure raises DataFileError saying why
+    and what to do instead."""
+    root = _data_root(root)
+    reason = _try_download(root, timeout)
+    if reason is not None:
+        raise DataFileError(
+            f"could not download the full MNIST ({reason}). Check your internet connection and try "
+            f"again, copy {FULL_TRAIN_FILES[0]}.gz and {FULL_TRAIN_FILES[1]}.gz into "
+            f"{full_mnist_dir(root)} yourself, or use {BUNDLED_NOTE}: load_mnist(source='auto').")
+
+
+def download_full_mnist(root: Path | None = None, timeout: float = 10.0) -> bool:
+    """Try to fetch the full MNIST; on failure print one line (why, and that the bundled subset
+    is used instead) and return False."""
+    root = _data_root(root)
+    reason = _try_download(root, timeout)
+    if reason is not None:
+        print(f"Could not download the full MNIST ({reason}); using {BUNDLED_NOTE}.")
+    return reason is None
+
+
+class DigitImages(Dataset):
+    """Digits as a classic map-style dataset: (PIL image through ``transform``, int label),
     exactly like ``torchvision.datasets.MNIST`` (for lessons that teach that path)."""
 
-    def __init__(self, transform=None, root: Path | None = None):
-        self.pixels, self.labels = _read_bundled(Path(root or data_dir()))
-        self.transform = transform
+    def __init__(self, pixels: np.ndarray, labels: np.ndarray, transform=None):
+        self.pixels, self.labels, self.transform = pixels, labels, transform
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -207,14 +340,23 @@ class BundledMNIST(Dataset):
         return image, int(self.labels[index])
 
 
+class BundledMNIST(DigitImages):
+    """The bundled digits (checksums verified) as a classic map-style dataset."""
+
+    def __init__(self, transform=None, root: Path | None = None):
+        super().__init__(*_read_bundled(_data_root(root)), transform=transform)
+
+
 def mnist_dataset(transform=None, root: Path | None = None) -> Dataset:
-    """``torchvision.datasets.MNIST`` when the full set is on disk, else ``BundledMNIST``;
-    both yield (transformed PIL image, label) for a ``DataLoader``."""
-    root = Path(root or data_dir())
+    """``torchvision.datasets.MNIST`` when it can read the full set here, else the digits
+    ``load_mnist()`` would use (the full training files, or the bundled subset), as a dataset
+    of (transformed PIL image, label) for a ``DataLoader``."""
+    root = _data_root(root)
     if full_mnist_on_disk(root):
         from torchvision.datasets import MNIST
         try:
             return MNIST(str(root), train=True, transform=transform, download=False)
-        except RuntimeError:
-            pass  # torchvision also wants the test files; the bundled set still works
-    return BundledMNIST(transform=transform, root=root)
+        except Exception:  # torchvision also wants the test files, unzipped: read the training files
+            pass
+    pixels, labels, _ = _read_digits("auto", root)
+    return DigitImages(pixels, labels, transform)

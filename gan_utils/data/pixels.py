@@ -1,6 +1,7 @@
 """Pixel transforms: uint8 0..255 -> float [0, 1] -> [-1, 1] and back, plus shape checks."""
 import math
 
+import numpy as np
 import torch
 from torchvision import transforms
 
@@ -11,24 +12,46 @@ class ImageShapeError(ValueError):
 
 def mnist_transform(channels: int = 1) -> transforms.Compose:
     """The classic GAN transform: ToTensor (HWC uint8 -> CHW float in [0, 1]), then [-1, 1]."""
-    _check_channels(channels)
+    check_channels(channels)
     return transforms.Compose([
         transforms.ToTensor(),
         transforms.Normalize((0.5,) * channels, (0.5,) * channels),
     ])
 
 
-def pixels_to_images(pixels: torch.Tensor) -> torch.Tensor:
-    """uint8 pixels (N, H, W) or (N, C, H, W) -> float images (N, C, H, W) in [-1, 1]."""
+def pixels_to_images(pixels) -> torch.Tensor:
+    """uint8 pixels (N, H, W) or (N, C, H, W), tensor or NumPy array -> float images (N, C, H, W)
+    in [-1, 1]."""
+    pixels = torch.as_tensor(pixels) if isinstance(pixels, np.ndarray) else pixels
+    if not isinstance(pixels, torch.Tensor):
+        raise ImageShapeError(f"pixels should be a uint8 tensor, got {type(pixels).__name__}")
     if pixels.dtype != torch.uint8:
-        raise ImageShapeError(f"expected uint8 pixels (0..255), got dtype {pixels.dtype}")
+        raise ImageShapeError(f"expected uint8 pixels (0..255), got dtype {pixels.dtype}.{_pixel_hint(pixels)}")
+    if pixels.dim() not in (3, 4):
+        hint = " For one image use pixels.unsqueeze(0)." if pixels.dim() == 2 else ""
+        raise ImageShapeError(f"pixels should be a batch shaped (N, H, W) or (N, C, H, W), got "
+                              f"{tuple(pixels.shape)}.{hint}")
     if pixels.dim() == 3:
         pixels = pixels.unsqueeze(1)  # (N, H, W) -> (N, 1, H, W)
     return pixels.float().div(255.0).mul(2.0).sub(1.0)
 
 
-def denormalize(images: torch.Tensor) -> torch.Tensor:
+def _pixel_hint(pixels: torch.Tensor) -> str:
+    """What to do with pixels of another dtype: whole numbers 0..255 convert, floats are images."""
+    if pixels.is_floating_point():
+        return " These are floats already: if they are in [0, 1], x * 2 - 1 gives [-1, 1]."
+    if pixels.numel() and 0 <= pixels.min() and pixels.max() <= 255:
+        return " They are whole numbers 0..255: convert them with .to(torch.uint8) first."
+    return ""
+
+
+def denormalize(images) -> torch.Tensor:
     """Undo Normalize(0.5, 0.5): [-1, 1] -> [0, 1], clamped, ready to display or save."""
+    images = torch.as_tensor(images) if isinstance(images, np.ndarray) else images
+    if not isinstance(images, torch.Tensor) or not images.is_floating_point():
+        got = images.dtype if isinstance(images, torch.Tensor) else type(images).__name__
+        raise ImageShapeError(f"denormalize expects float images in [-1, 1], got {got}; uint8 "
+                              f"pixels (0..255) can be shown as they are.")
     return images.add(1.0).div(2.0).clamp(0.0, 1.0)
 
 
@@ -41,7 +64,8 @@ def check_image_batch(images, channels: int | None = None, size: int | None = No
     With ``guess_zero_one``, a batch with no negative value at all is taken for [0, 1] images
     (real digits always have a black background at -1)."""
     if not isinstance(images, torch.Tensor):
-        raise ImageShapeError(f"{name} should be a torch.Tensor, got {type(images).__name__}")
+        raise ImageShapeError(f"{name} should be a torch.Tensor, got {type(images).__name__}."
+                              f"{_tensor_hint(images)}")
     want = f"(N, {channels if channels else 'C'}, {size or 'H'}, {size or 'W'})"
     shape = tuple(images.shape)
     if images.dim() != 4:
@@ -79,9 +103,24 @@ def check_image_batch(images, channels: int | None = None, size: int | None = No
         if guess_zero_one and low >= 0.0 and high > 0.5:
             raise ImageShapeError(f"{name} should be in [-1, 1], but all values are in [{low:.3g}, "
                                   f"{high:.3g}]: they look like [0, 1] images. Apply "
-                                  f"Normalize((0.5,), (0.5,)) or x * 2 - 1 first.")
+                                  f"Normalize((0.5,), (0.5,)) or {_variable(name)} * 2 - 1 first.")
 
 
-def _check_channels(channels: int) -> None:
-    if channels not in (1, 3):
+def _tensor_hint(value) -> str:
+    """How to turn a common wrong container into an image tensor."""
+    if isinstance(value, np.ndarray):
+        return " Convert it with torch.from_numpy(...)."
+    if isinstance(getattr(value, "images", None), torch.Tensor):
+        return " It holds its images in .images: pass that."
+    return ""
+
+
+def _variable(name: str) -> str:
+    """``name`` when it reads as a variable (``real_images``), else ``x``, for code in messages."""
+    return name if name.isidentifier() else "x"
+
+
+def check_channels(channels: int) -> None:
+    """Refuse anything but 1 (grayscale) or 3 (RGB), including True, which Python counts as 1."""
+    if isinstance(channels, bool) or channels not in (1, 3):
         raise ImageShapeError(f"channels should be 1 (grayscale) or 3 (RGB), got {channels!r}")

@@ -1,15 +1,16 @@
 """The course's own digit classifier: the judge behind every score in the metrics room."""
-import hashlib
 import json
 from pathlib import Path
 
 import torch
 from torch import nn
 
-from ..data.mnist import data_dir
+from ..data.mnist import DataFileError, data_dir, read_bytes, restore_hint, verify_file
+from ..data.mnist import sha256_of as file_sha256  # the name the training scripts use
 from ..data.pixels import check_image_batch
 
 WEIGHTS_FILE = "digit_classifier.pt"
+CLASSIFIER_REBUILD = "python scripts/train_classifier.py"
 
 
 class DigitClassifier(nn.Module):
@@ -45,28 +46,53 @@ _cache: dict[str, DigitClassifier] = {}
 
 
 def load_classifier(device: str | torch.device = "cpu") -> DigitClassifier:
-    """The shipped classifier in eval mode on ``device`` (loaded once per device, then reused)."""
+    """The shipped classifier in eval mode on ``device`` (loaded once per device, then reused),
+    after checking its file against the sha256 on its card: a changed byte would skew every score."""
     path = classifier_path()
     key = f"{path}@{torch.device(device)}"
     if key not in _cache:
-        if not path.is_file():
-            raise FileNotFoundError(f"the digit classifier's weights are missing: {path}. Restore "
-                                    f"them from git, or rebuild them with scripts/train_classifier.py.")
+        check_weights(path)
         try:
             state = torch.load(path, map_location="cpu", weights_only=True)
             model = DigitClassifier()
             model.load_state_dict({k: v.float() for k, v in state.items()})
         except Exception as err:
-            raise RuntimeError(f"{path} is damaged ({type(err).__name__}); restore it from git or "
-                               f"rebuild it with scripts/train_classifier.py.") from None
+            raise DataFileError(f"{path} matches its card but could not be read as the digit "
+                                f"classifier ({type(err).__name__}). "
+                                f"{restore_hint(path, CLASSIFIER_REBUILD)}") from None
         _cache[key] = model.to(device).eval()
     return _cache[key]
 
 
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+def read_card(path: Path, rebuild: str = CLASSIFIER_REBUILD) -> dict:
+    """The JSON card written beside shipped weights (how they were made, their scores, their
+    sha256); a missing or malformed card raises DataFileError naming it and the fix."""
+    card = Path(path).with_suffix(".json")
+    if not card.is_file():
+        raise DataFileError(f"the card {card} is missing, so {card.stem}.pt cannot be checked. "
+                            f"{restore_hint(card, rebuild)}")
+    try:
+        record = json.loads(read_bytes(card))
+    except ValueError as err:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise DataFileError(f"the card {card} is not valid JSON ({err}). "
+                            f"{restore_hint(card, rebuild)}") from None
+    if not isinstance(record, dict):
+        raise DataFileError(f"the card {card} should hold a JSON object ({{...}}), it holds a "
+                            f"{type(record).__name__}. {restore_hint(card, rebuild)}")
+    return record
 
 
-def read_card(path: Path) -> dict:
-    """The JSON record written beside shipped weights (how they were made, their scores)."""
-    return json.loads(Path(path).with_suffix(".json").read_text())
+def check_weights(path: Path, rebuild: str = CLASSIFIER_REBUILD) -> dict:
+    """Refuse shipped weights that are missing, lack a card with their sha256, or differ from it
+    (DataFileError naming the file and the fix); return the card."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataFileError(f"the weights {path} are missing. {restore_hint(path, rebuild)}")
+    card = read_card(path, rebuild)
+    expected = card.get("sha256")
+    if not (isinstance(expected, str) and len(expected) == 64):
+        raise DataFileError(f"the card {path.with_suffix('.json')} records no sha256 for "
+                            f"{path.name}, so the file cannot be checked. "
+                            f"{restore_hint(path, rebuild)}")
+    verify_file(path, expected, rebuild)
+    return card

@@ -1,12 +1,16 @@
 """Score a generator in one call: what lessons print at their end and the pretrained cards record."""
 import torch
+from torch import nn
 
-from .scores import MAX_ENTROPY, class_entropy, class_histogram, conditional_accuracy, frechet_distance, real_floor
+from ..models.inputs import check_whole_number
+from .scores import (MAX_ENTROPY, check_digits, class_entropy, class_histogram, conditional_accuracy,
+                     frechet_distance, real_floor)
 
 
 @torch.no_grad()
 def generate(G, n: int, seed: int = 0, labels: torch.Tensor | None = None, batch_size: int = 500) -> torch.Tensor:
     """``n`` images from G in eval mode on seeded noise (for a conditional G, for ``labels``)."""
+    _check_generator(G)
     was_training = G.training
     G.eval()
     device = next(G.parameters()).device
@@ -24,10 +28,17 @@ def generate(G, n: int, seed: int = 0, labels: torch.Tensor | None = None, batch
 
 def score_generator(G, real_images: torch.Tensor, n: int = 2500, seed: int = 0) -> dict:
     """Frechet distance (with the real-vs-real floor), class histogram and entropy, and for a
-    conditional G the share of samples classified as the requested digit (overall, per class)."""
+    conditional G the share of samples classified as the requested digit (overall, per class).
+    ``real_images`` are (N, 1, 28, 28) in [-1, 1], like ``load_mnist().images``."""
+    n = check_whole_number(n, "n", minimum=2)
+    check_digits(real_images, "real_images", real=True)
+    if len(real_images) < 4:
+        raise ValueError(f"real_images has {len(real_images)} image(s); the scores need at least 4 "
+                         f"(two sets of 2 for the real-vs-real floor), and hundreds to mean much.")
     conditional = getattr(G, "num_classes", None) is not None
     labels = torch.arange(n) % G.num_classes if conditional else None
     fakes = generate(G, n, seed, labels)
+    check_digits(fakes, "G's images")
     reals = real_images[torch.randperm(len(real_images), generator=torch.Generator().manual_seed(seed))[:n]]
     scores = {"samples": n,
               "frechet_distance": round(frechet_distance(fakes, reals), 2),
@@ -39,6 +50,15 @@ def score_generator(G, real_images: torch.Tensor, n: int = 2500, seed: int = 0) 
         scores["conditional_accuracy"] = round(overall, 4)
         scores["per_class_accuracy"] = [round(v, 3) for v in per_class.tolist()]
     return scores
+
+
+def _check_generator(G) -> None:
+    """Refuse anything but a generator: an ``nn.Module`` with parameters and ``latent_dim``."""
+    has_parameters = isinstance(G, nn.Module) and next(G.parameters(), None) is not None
+    if not (has_parameters and isinstance(getattr(G, "latent_dim", None), int)):
+        raise TypeError(f"G should be a generator: an nn.Module with parameters and a .latent_dim, "
+                        f"like the course's models; got {type(G).__name__}. (Passed the "
+                        f"discriminator? Pass G.)")
 
 
 def print_scores(scores: dict, name: str = "generator") -> None:

@@ -11,7 +11,9 @@ import math
 
 import torch
 
-from ..data.pixels import check_image_batch
+from ..data.batches import as_labels
+from ..data.pixels import ImageShapeError, check_image_batch
+from ..models.inputs import check_whole_number
 from ..settings import get_device
 from .classifier import load_classifier
 
@@ -28,15 +30,25 @@ def _in_batches(part: str, images: torch.Tensor, batch_size: int = 500) -> torch
                       for i in range(0, len(images), batch_size)])
 
 
+def check_digits(images, name: str = "images", real: bool = False) -> None:
+    """Refuse anything but a non-empty (N, 1, 28, 28) float batch in [-1, 1], what the classifier
+    reads. With ``real``, a batch in [0, 1] is refused too: real digits have a black background at
+    -1, while a generator's (even a failing one's) output is scored as it is."""
+    check_image_batch(images, channels=1, size=28, guess_zero_one=real, name=name)
+    if len(images) == 0:
+        raise ImageShapeError(f"{name} is empty, shape {tuple(images.shape)}: the scores need "
+                              f"images (hundreds for a meaningful score).")
+
+
 def classify(images: torch.Tensor) -> torch.Tensor:
     """The classifier's digit (0..9) for each image of a (N, 1, 28, 28) batch in [-1, 1]."""
-    check_image_batch(images, channels=1, size=28, guess_zero_one=False)
+    check_digits(images)
     return _in_batches("forward", images).argmax(dim=1)
 
 
 def features(images: torch.Tensor) -> torch.Tensor:
     """The classifier's 64 features per image, (N, 64), in float64 for the statistics."""
-    check_image_batch(images, channels=1, size=28, guess_zero_one=False)
+    check_digits(images)
     return _in_batches("features", images).double()
 
 
@@ -48,6 +60,8 @@ def _sqrt_psd(matrix: torch.Tensor) -> torch.Tensor:
 def frechet_distance(images_a: torch.Tensor, images_b: torch.Tensor) -> float:
     """Frechet distance between the feature distributions of two image batches (each >= 2 images):
     |mu_a - mu_b|^2 + Tr(C_a + C_b - 2 (C_a C_b)^(1/2))."""
+    check_digits(images_a, "images_a")
+    check_digits(images_b, "images_b")
     if len(images_a) < 2 or len(images_b) < 2:
         raise ValueError("the Frechet distance needs at least 2 images on each side (use hundreds).")
     fa, fb = features(images_a), features(images_b)
@@ -63,6 +77,8 @@ def real_floor(real_images: torch.Tensor, n: int, repeats: int = 5, seed: int = 
     """The Frechet distance between two disjoint random sets of ``n`` real images, averaged over
     ``repeats`` splits: the best a generator scored on ``n`` samples can hope for, since two finite
     samples never match exactly."""
+    check_digits(real_images, "real_images", real=True)
+    n, repeats = check_whole_number(n, "n", minimum=2), check_whole_number(repeats, "repeats")
     if 2 * n > len(real_images):
         raise ValueError(f"need {2 * n} real images for two sets of {n}, have {len(real_images)}")
     generator = torch.Generator().manual_seed(seed)
@@ -88,9 +104,11 @@ def class_entropy(images: torch.Tensor) -> float:
 
 def conditional_accuracy(images: torch.Tensor, labels: torch.Tensor) -> tuple[float, torch.Tensor]:
     """(overall share, per-class shares (10,)) of images classified as the digit in ``labels``."""
-    labels = torch.as_tensor(labels).long().cpu()
-    if len(labels) != len(images):
-        raise ValueError(f"{len(images)} images but {len(labels)} labels: give one label per image")
+    check_digits(images)
+    labels = as_labels(labels, len(images)).cpu()
+    if labels.max() > 9:
+        raise ValueError(f"labels should be digits 0..9, the classes the classifier reads; got "
+                         f"values up to {labels.max().item()}.")
     correct = (classify(images) == labels).double()
     per_class = torch.stack([correct[labels == digit].mean() if (labels == digit).any()
                              else torch.tensor(float("nan"), dtype=torch.float64) for digit in range(10)])
