@@ -175,8 +175,9 @@ def test_wrapped_models_are_accepted_and_saved_unwrapped(tmp_path):
 
 
 def test_a_step_does_not_wait_for_the_device(monkeypatch):
-    """No figure is read back per step: only the first batch's value check and the history's
-    occasional flush move numbers to the host."""
+    """No figure is read back per step: only the first batch's value checks (real images and G's
+    range), the snapshots, the history's occasional flush and its last one at the end of the run
+    (which the NaN check reads) move numbers to the host."""
     reads = []
     for name in ("item", "tolist", "cpu"):
         real = getattr(torch.Tensor, name)
@@ -184,4 +185,4 @@ def test_a_step_does_not_wait_for_the_device(monkeypatch):
                             reads.append(_name) or _real(self, *a, **k))
     trainer = GANTrainer(*mlp_pair(), InMemoryBatches(digits(64), 4, seed=0), device="cpu")
     trainer.fit(2, progress=False)                  # 32 steps
-    assert len(trainer.history) == 32 and len(reads) < 12, reads
+    assert len(trainer.history) == 32 and len(reads) < 16, reads
