@@ -24,10 +24,13 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 clean-notebooks: setup
 	$(BIN)/python tools/clean_notebooks.py notebooks/*.ipynb
 
-# for teachers: student copies of the lessons (solutions replaced by placeholders) in student/
+# for teachers: student copies of the lessons (solutions replaced by placeholders) in student/;
+# stops if student/ holds edits (make student STUDENT_ARGS=--force keeps them as student.old-<date>)
 student: setup
-	$(BIN)/python tools/student_copies.py --out student
+	$(BIN)/python tools/student_copies.py --out student $(STUDENT_ARGS)
 
-# for teachers: run every lesson headless in full mode; executed HTML and a summary in outputs/course_run/
+# for teachers: run every lesson headless in full mode; executed HTML and a summary in outputs/course_run/,
+# the lessons' own files in outputs/course_run/outputs (never the learner's outputs/);
+# options via COURSE_ARGS, e.g. make course-html COURSE_ARGS="--fast --only 3,7"
 course-html: setup
-	$(BIN)/python tools/run_course.py
+	$(BIN)/python tools/run_course.py $(COURSE_ARGS)

@@ -1,12 +1,20 @@
 """Strip heavy outputs from lesson notebooks before they are committed.
 
 Keeps the text outputs (and execution counts) of cells marked ``# NBVAL_CHECK_OUTPUT``,
-which nbval compares; clears every other output and the widget state.
-Usage:  python tools/clean_notebooks.py notebooks/*.ipynb
-"""
-import sys
+which nbval compares; clears every other output and the widget state. Only outputs change:
+the cells' sources are never touched, and each file is replaced in one step (a crash or Ctrl-C
+leaves the old file whole). A file that changed on disk while it was being cleaned (saved from
+an open Jupyter tab, say) is left as it is and reported. Files that cannot be cleaned are
+reported together at the end (exit status 1); the others are still cleaned.
 
-import nbformat
+Usage:  python tools/clean_notebooks.py NOTEBOOK.ipynb [NOTEBOOK.ipynb ...]
+        (or: make clean-notebooks, which cleans notebooks/*.ipynb)
+"""
+import argparse
+import sys
+from pathlib import Path
+
+from notebook_files import NotebookError, notebook_bytes, notebook_text, parse_notebook, write_atomically
 
 TEXT_TYPES = {"text/plain"}
 
@@ -26,8 +34,8 @@ def keep_text(output) -> bool:
     return bool(data)
 
 
-def clean(path: str) -> None:
-    nb = nbformat.read(path, as_version=4)
+def strip_outputs(nb) -> None:
+    """Clear the outputs ``nb`` should not keep (in place); sources stay as they are."""
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         if cell.cell_type != "code":
@@ -38,10 +46,42 @@ def clean(path: str) -> None:
             cell.outputs = []
             cell.execution_count = None
         cell.metadata.pop("execution", None)
-    nbformat.write(nb, path)
+
+
+def clean(path) -> bool:
+    """Clean one notebook file; True if it changed. Raises ``NotebookError`` if it cannot be read,
+    or if it changed on disk while it was being cleaned (nothing is written then)."""
+    path = Path(path)
+    before = notebook_bytes(path)
+    nb = parse_notebook(path, before)
+    strip_outputs(nb)
+    text = notebook_text(nb)
+    if text.encode("utf-8") == before:
+        return False
+    if path.read_bytes() != before:
+        raise NotebookError(f"{path} changed on disk while it was being cleaned (is it open in "
+                            f"Jupyter and saving?). It was left as it is: save and close it, then "
+                            f"clean it again.")
+    write_atomically(path, text)
+    return True
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("Usage:")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("notebooks", nargs="+", type=Path, metavar="NOTEBOOK.ipynb",
+                        help="notebook files to clean, e.g. notebooks/*.ipynb")
+    args = parser.parse_args(argv)
+    problems = []
+    for path in args.notebooks:
+        try:
+            print(f"cleaned {path}" if clean(path) else f"already clean: {path}")
+        except NotebookError as err:
+            problems.append(str(err))
+    for problem in problems:
+        print(f"not cleaned: {problem}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":
-    for notebook in sys.argv[1:]:
-        clean(notebook)
-        print(f"cleaned {notebook}")
+    sys.exit(main())
