@@ -297,8 +297,8 @@ def test_a_discriminator_that_is_not_a_module_is_refused():
     ("lr", 0, "lr .*between 0 and 1"), ("lr", -2e-4, "lr .*between 0 and 1"),
     ("lr", "2e-4", "lr .*between 0 and 1.*'2e-4'"), ("lr_D", 5, "lr_D .*between 0 and 1"),
     ("betas", (0.5,), r"betas should be two numbers in \[0, 1\)"), ("betas", (1.2, 0.9), "betas"),
-    ("real_label", 1.5, r"real_label should be in \(0, 1\]"), ("num_fixed", 0, "num_fixed .*>= 1"),
-    ("seed", -1, "seed should be a whole number >= 0"), ("checkpoint_every", -5, "checkpoint_every"),
+    ("real_label", 1.5, r"real_label should be in \(0, 1\]"), ("num_fixed", 0, "num_fixed .*whole number, at least 1, got 0"),
+    ("seed", -1, "seed should be a whole number, at least 0, got -1"), ("checkpoint_every", -5, "checkpoint_every"),
 ])
 def test_settings_that_would_train_silently_wrong_are_refused_by_name(setting, value, words):
     with pytest.raises(ValueError, match=words):
@@ -320,7 +320,7 @@ def test_a_whole_model_saved_with_torch_save_is_named_as_such(tmp_path):
 
 def test_snapshot_every_zero_in_the_2d_lab_is_refused():
     lab = ToyGAN(device="cpu")
-    with pytest.raises(ValueError, match="snapshot_every .*whole number >= 1"):
+    with pytest.raises(ValueError, match="snapshot_every .*whole number, at least 1, got 0"):
         lab.train(10, snapshot_every=0, progress=False)
     assert lab.step == 0
 

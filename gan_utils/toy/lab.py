@@ -5,6 +5,7 @@ with points for data: real batches come from a toy distribution instead of a dat
 """
 import torch
 
+from ..models.inputs import check_whole_number
 from ..models.toy import ToyDiscriminator, ToyGenerator
 from ..train.hooks import LiveUpdates, ProgressBar, Snapshots
 from ..train.trainer import LOSSES, GANTrainer
@@ -78,9 +79,7 @@ class ToyGAN(GANTrainer):
         current step and keeps what was trained."""
         if not isinstance(steps, int) or isinstance(steps, bool) or steps < 1:
             raise ValueError(f"steps must be a positive whole number, got {steps!r}")
-        if not isinstance(snapshot_every, int) or isinstance(snapshot_every, bool) or snapshot_every < 1:
-            raise ValueError(f"snapshot_every (steps between pictures of G's points) must be a "
-                             f"whole number >= 1, such as 100; got {snapshot_every!r}")
+        check_whole_number(snapshot_every, "snapshot_every (steps between pictures of G's points)")
         if not self.snapshots:
             self.history.add_snapshot(self.step, self.sample_fixed())
         hooks = [ProgressBar(steps, f"{self.data}, {self.loss}", enabled=progress, leave=False),

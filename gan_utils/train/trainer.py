@@ -10,7 +10,7 @@ from torch import nn
 
 from ..data.pixels import check_image_batch
 from ..models.conditional import check_labels
-from ..models.inputs import values_checked_once
+from ..models.inputs import check_whole_number, values_checked_once
 from ..settings import get_device
 from .checkpoint import (CheckpointError, check_checkpoint_path, keep_aside, read_checkpoint,
                          restore_model, save_checkpoint)
@@ -382,10 +382,8 @@ def _check_settings(lr, lr_D, betas, num_fixed, seed, real_label, checkpoint_eve
     if (not isinstance(betas, (tuple, list)) or len(betas) != 2
             or not all(isinstance(b, (int, float)) and 0 <= b < 1 for b in betas)):
         raise ValueError(f"betas should be two numbers in [0, 1), such as (0.5, 0.999); got {betas!r}")
-    if not isinstance(num_fixed, int) or isinstance(num_fixed, bool) or num_fixed < 1:
-        raise ValueError(f"num_fixed (images in each snapshot) should be a whole number >= 1, got {num_fixed!r}")
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed should be a whole number >= 0, got {seed!r}")
+    check_whole_number(num_fixed, "num_fixed (images in each snapshot)")
+    check_whole_number(seed, "seed", minimum=0)
     if not isinstance(real_label, (int, float)) or not 0 < real_label <= 1:
         raise ValueError(f"real_label should be in (0, 1]: 1.0, or 0.9 for one-sided label "
                          f"smoothing; got {real_label!r}")
