@@ -44,10 +44,10 @@ def _judging(conv: nn.Conv2d, spectral_norm: bool) -> nn.Module:
 
 
 def _down(in_channels: int, out_channels: int, batch_norm: bool = True,
-          spectral_norm: bool = False) -> list[nn.Module]:
+          spectral_norm: bool = False, bias: bool = False) -> list[nn.Module]:
     """Strided conv (halves height and width) -> BatchNorm -> LeakyReLU(0.2): one discriminator block.
     With ``spectral_norm`` the conv is spectrally normalized and there is no BatchNorm."""
-    layers = [_judging(nn.Conv2d(in_channels, out_channels, 4, 2, 1, bias=False), spectral_norm)]
+    layers = [_judging(nn.Conv2d(in_channels, out_channels, 4, 2, 1, bias=bias), spectral_norm)]
     if batch_norm and not spectral_norm:
         layers.append(nn.BatchNorm2d(out_channels))
     layers.append(nn.LeakyReLU(0.2, inplace=True))
@@ -94,31 +94,35 @@ class DCGANDiscriminator(nn.Module):
 
     ``spectral_norm=True``: every conv is spectrally normalized and D has no BatchNorm, so D cannot
     judge a whole batch at once and its verdicts change smoothly (better coverage of all digits).
+    ``bias=True`` gives the convolutions biases. Without BatchNorm (which brings its own shift) a
+    bias-free D gives every all-grey image the logit 0 ("unsure"), a place a generator can hide in.
     """
 
     def __init__(self, image_size: int = 28, channels: int = 1, ndf: int | None = None,
-                 spectral_norm: bool = False):
+                 spectral_norm: bool = False, bias: bool = False):
         super().__init__()
         _check_size(image_size)
         _check_widths(channels, ndf, "ndf")
         ndf = ndf or (32 if image_size == 28 else 64)
         self.config = dict(image_size=image_size, channels=channels, ndf=ndf, spectral_norm=spectral_norm)
+        if bias:
+            self.config["bias"] = True   # only when set: older checkpoints' configs still match
         self.image_size, self.channels = image_size, channels
-        sn = spectral_norm
+        sn, b = spectral_norm, bias
         if image_size == 28:
             self.net = nn.Sequential(
-                *_down(channels, ndf, batch_norm=False, spectral_norm=sn),  # (N, 32, 14, 14)  no BatchNorm on the input layer
-                *_down(ndf, ndf * 2, spectral_norm=sn),                     # (N, 64, 7, 7)
-                _judging(nn.Conv2d(ndf * 2, 1, 7, 1, 0, bias=False), sn),   # (N, 1, 1, 1)
+                *_down(channels, ndf, batch_norm=False, spectral_norm=sn, bias=b),  # (N, 32, 14, 14)  no BatchNorm on the input layer
+                *_down(ndf, ndf * 2, spectral_norm=sn, bias=b),                     # (N, 64, 7, 7)
+                _judging(nn.Conv2d(ndf * 2, 1, 7, 1, 0, bias=b), sn),               # (N, 1, 1, 1)
                 nn.Flatten(),                                               # (N, 1) logit
             )
         else:
             self.net = nn.Sequential(
-                *_down(channels, ndf, batch_norm=False, spectral_norm=sn),  # (N, 64, 32, 32)
-                *_down(ndf, ndf * 2, spectral_norm=sn),                     # (N, 128, 16, 16)
-                *_down(ndf * 2, ndf * 4, spectral_norm=sn),                 # (N, 256, 8, 8)
-                *_down(ndf * 4, ndf * 8, spectral_norm=sn),                 # (N, 512, 4, 4)
-                _judging(nn.Conv2d(ndf * 8, 1, 4, 1, 0, bias=False), sn),   # (N, 1, 1, 1)
+                *_down(channels, ndf, batch_norm=False, spectral_norm=sn, bias=b),  # (N, 64, 32, 32)
+                *_down(ndf, ndf * 2, spectral_norm=sn, bias=b),                     # (N, 128, 16, 16)
+                *_down(ndf * 2, ndf * 4, spectral_norm=sn, bias=b),                 # (N, 256, 8, 8)
+                *_down(ndf * 4, ndf * 8, spectral_norm=sn, bias=b),                 # (N, 512, 4, 4)
+                _judging(nn.Conv2d(ndf * 8, 1, 4, 1, 0, bias=b), sn),               # (N, 1, 1, 1)
                 nn.Flatten(),                                               # (N, 1) logit
             )
 
@@ -129,12 +133,14 @@ class DCGANDiscriminator(nn.Module):
 
 
 def weights_init(module: nn.Module) -> None:
-    """DCGAN initialization, used as ``G.apply(weights_init)``: conv weights ~ N(0, 0.02),
-    BatchNorm scales ~ N(1, 0.02) and shifts 0."""
+    """DCGAN initialization, used as ``G.apply(weights_init)``: conv weights ~ N(0, 0.02) (conv
+    biases, where there are any, 0), BatchNorm scales ~ N(1, 0.02) and shifts 0."""
     if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
         weight = (module.parametrizations.weight.original if parametrize.is_parametrized(module, "weight")
                   else module.weight)  # a spectrally normalized conv keeps its raw weight here
         nn.init.normal_(weight, 0.0, 0.02)
+        if module.bias is not None:
+            nn.init.zeros_(module.bias)
     elif isinstance(module, nn.BatchNorm2d):
         nn.init.normal_(module.weight, 1.0, 0.02)
         nn.init.zeros_(module.bias)

@@ -1,0 +1,153 @@
+"""scripts/train_dcgan.py and gan_utils.train.distributed: one process and two gloo processes under
+torchrun, on the CPU (small models and folders, a few seconds a run)."""
+import importlib.util
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import torch
+
+from gan_utils.data.faces import draw_faces
+from gan_utils.train import CheckpointError
+from gan_utils.train.distributed import restore_generator, saved_epochs
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "scripts" / "train_dcgan.py"
+WORKER = ROOT / "tests" / "distributed_worker.py"
+SMALL = ["--ngf", "8", "--ndf", "8", "--batch-size", "8", "--log-every", "1", "--no-progress", "--workers", "0"]
+
+
+def run(*args, processes: int = 1, check: bool = True) -> subprocess.CompletedProcess:
+    """The script (or the worker) in fresh processes: plain python, or torchrun with gloo."""
+    launcher = ([sys.executable] if processes == 1 else
+                [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={processes}"])
+    result = subprocess.run([*launcher, *map(str, args)], capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    if check and result.returncode:
+        raise AssertionError(f"exit {result.returncode}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return result
+
+
+@pytest.fixture(scope="module")
+def faces(tmp_path_factory):
+    """32 drawn faces in the ImageFolder layout: 4 steps of 8 an epoch."""
+    return draw_faces(tmp_path_factory.mktemp("faces"), 32, seed=3)
+
+
+def weights(path: Path) -> dict:
+    stored = torch.load(path, map_location="cpu", weights_only=True)
+    return stored["G"]["state"] | {f"D.{k}": v for k, v in stored["D"]["state"].items()}
+
+
+def test_two_gloo_processes_train_and_rank_0_writes_every_output(faces, tmp_path):
+    out = tmp_path / "run"
+    result = run(SCRIPT, "--data", faces, "--epochs", "2", "--snapshot-every", "3", "--out", out, *SMALL, processes=2)
+    log = (out / "train_log.txt").read_text()
+    assert "2 process(es) on cpu" in log and log.count("Loss_D:") == 8   # one line a step, from rank 0 only
+    assert "[2/2][4/4] Loss_D:" in log and "D(G(z)):" in log and " / " in log.splitlines()[-2]
+    assert saved_epochs(out) == [1, 2]
+    for name in ("losses.png", "progress.gif", "real_vs_fake.png"):
+        assert (out / name).stat().st_size > 1000, name
+    frames = sorted(p.name for p in (out / "progress").iterdir())
+    assert frames == ["step_0000000.png", "step_0000003.png", "step_0000004.png", "step_0000006.png",
+                      "step_0000008.png"]   # the start, every 3 steps, and each epoch's end
+    assert "epoch 2: checkpoint" in result.stdout
+    G = restore_generator(out, epoch=1)
+    assert G(torch.randn(2, 100)).shape == (2, 3, 64, 64) and not G.training
+
+
+def test_two_processes_average_their_gradients_like_one_with_the_whole_batch(tmp_path):
+    """No BatchNorm: 2 processes x 8 images reach the weights of 1 process x 16 after 10 steps."""
+    run(WORKER, tmp_path / "two.pt", 16, 10, processes=2)
+    run(WORKER, tmp_path / "one.pt", 16, 10)
+    run(WORKER, tmp_path / "one_half.pt", 8, 10)
+    two, one, half = (torch.load(tmp_path / f"{name}.pt") for name in ("two", "one", "one_half"))
+    for key in one["G"]:
+        assert torch.allclose(two["G"][key], one["G"][key], atol=1e-6), key
+        assert not torch.allclose(half["G"][key], one["G"][key], atol=1e-4), key
+    for key in one["D"]:
+        assert torch.allclose(two["D"][key], one["D"][key], atol=1e-6), key
+    assert two["D_x"] == pytest.approx(one["D_x"], abs=1e-6)   # the log averages over processes
+    assert one["D_x"][0] != pytest.approx(one["D_x"][-1], abs=1e-3)   # it did train
+
+
+def test_resume_continues_the_epoch_count_from_two_processes_to_one(faces, tmp_path):
+    out = tmp_path / "run"
+    run(SCRIPT, "--data", faces, "--epochs", "1", "--out", out, *SMALL, processes=2)
+    refused = run(SCRIPT, "--data", faces, "--epochs", "2", "--out", out, *SMALL, check=False)
+    assert refused.returncode and "already holds a run" in refused.stderr and "--resume" in refused.stderr
+    result = run(SCRIPT, "--data", faces, "--epochs", "2", "--out", out, "--resume", *SMALL)
+    assert "epoch 1 done, step 4" in result.stdout and saved_epochs(out) == [1, 2]
+    stored = torch.load(out / "checkpoints" / "epoch_0002.pt", weights_only=True)
+    assert stored["epoch"] == 2 and stored["step"] == 8 and stored["world_size"] == 1
+    assert stored["history"]["step"] == list(range(1, 9))   # epoch 1's figures came along
+    log = (out / "train_log.txt").read_text()
+    assert "2 process(es)" in log and "1 process(es)" in log and "[2/2][4/4]" in log
+
+
+def test_a_run_killed_mid_epoch_resumes_from_its_last_checkpoint_and_loses_nothing_else(faces, tmp_path):
+    """Killed during epoch 2 of 3, resumed: the same weights as a run never interrupted."""
+    args = ["--data", faces, "--epochs", "3", *SMALL, "--ngf", "32", "--ndf", "32"]
+    run(SCRIPT, *args, "--out", tmp_path / "whole")
+    out = tmp_path / "killed"
+    process = subprocess.Popen([sys.executable, str(SCRIPT), *map(str, args), "--out", str(out)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = out / "train_log.txt"
+    deadline = time.monotonic() + 120
+    while not (log.exists() and "[2/3][1/4]" in log.read_text()):
+        assert process.poll() is None and time.monotonic() < deadline, "the run ended before epoch 2"
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert saved_epochs(out) == [1], "killed after epoch 2 ended: make the test's steps slower"
+    result = run(SCRIPT, *args, "--out", out, "--resume")
+    assert "epoch 1 done, step 4" in result.stdout and saved_epochs(out) == [1, 2, 3]
+    whole, resumed = weights(tmp_path / "whole" / "checkpoints" / "epoch_0003.pt"), weights(out / "checkpoints" / "epoch_0003.pt")
+    for key in whole:
+        assert torch.allclose(whole[key].float(), resumed[key].float(), atol=1e-6), key
+
+
+def test_mnist_conditional_64x64_runs_a_few_steps(tmp_path):
+    out = tmp_path / "cgan64"
+    run(SCRIPT, "--dataset", "mnist", "--conditional", "--image-size", "64", "--max-steps", "3",
+        "--out", out, *SMALL)
+    log = (out / "train_log.txt").read_text()
+    assert "ConditionalDCGANGenerator" in log and log.count("Loss_D:") == 3
+    frame = out / "progress" / "step_0000000.png"
+    assert frame.exists() and (out / "losses.png").exists()
+
+
+def load_script():
+    spec = importlib.util.spec_from_file_location("train_dcgan", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_bad_arguments_and_folders_get_a_message_not_a_traceback(tmp_path, capsys):
+    script = load_script()
+    cases = [(["--epochs", "2"], "--data DIR"),
+             (["--data", str(tmp_path / "nowhere")], "does not exist"),
+             (["--dataset", "mnist", "--batch-size", "0"], "--batch-size must be at least 1"),
+             (["--dataset", "mnist", "--resume", "last-one"], "epoch number"),
+             (["--dataset", "mnist", "--batch-size", "100000", "--out", str(tmp_path / "b")], "fewer than one batch")]
+    for argv, message in cases:
+        with pytest.raises(SystemExit) as stop:
+            script.main(argv)
+        said = str(stop.value.code) + capsys.readouterr().err
+        assert stop.value.code != 0 and message in said, (argv, said)
+    with pytest.raises(CheckpointError, match="no checkpoints"):
+        restore_generator(tmp_path)
+
+
+def test_bf16_autocast_and_channels_last_run_on_the_cpu_too(faces, tmp_path):
+    """The CUDA defaults, switched on by hand, keep the figures finite (checked by collect())."""
+    script = load_script()
+    script.main(["--data", str(faces), "--epochs", "1", "--amp", "on", "--channels-last", "on",
+                 "--out", str(tmp_path / "amp"), *SMALL])
+    G = restore_generator(tmp_path / "amp")
+    assert torch.isfinite(G(torch.randn(2, 100))).all()
