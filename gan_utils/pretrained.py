@@ -16,6 +16,7 @@ PRETRAINED = {
     "mlp_gan": "the MLP GAN of lesson 03",
     "dcgan": "the 28x28 DCGAN of lesson 04",
     "cgan": "the 28x28 conditional DCGAN of lesson 05 (call it as G(z, labels))",
+    "dcgan64_faces": "the 64x64 colour DCGAN of lesson 04, trained on the course's drawn faces",
 }
 
 
@@ -42,11 +43,11 @@ def pretrained_card(name: str) -> dict:
 
 
 def load_pretrained(name: str, device: str | torch.device = "cpu") -> nn.Module:
-    """A generator the course trained: ``"mlp_gan"``, ``"dcgan"`` or ``"cgan"``.
+    """A generator the course trained: ``"mlp_gan"``, ``"dcgan"``, ``"cgan"`` or ``"dcgan64_faces"``.
 
     Returns it in eval mode on ``device`` (the CPU unless you name another), with ``G.latent_dim``;
     call ``G(z)`` (or ``G(z, labels)`` for the cgan) with z shaped (N, latent_dim) on that device to
-    get (N, 1, 28, 28) images.
+    get (N, 1, 28, 28) digits, or (N, 3, 64, 64) faces from ``"dcgan64_faces"``.
     """
     _check_name(name)
     device = get_device(device)

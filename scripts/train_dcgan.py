@@ -39,8 +39,11 @@ from gan_utils.data import ImageFolderError, load_image_folder, load_mnist  # no
 from gan_utils.data.faces import draw_faces  # noqa: E402
 from gan_utils.models import (ConditionalDCGANDiscriminator, ConditionalDCGANGenerator,  # noqa: E402
                               DCGANDiscriminator, DCGANGenerator, weights_init)
-from gan_utils.train.distributed import DistributedGANRun, Processes, RunSettings  # noqa: E402
+from gan_utils.train import CheckpointError  # noqa: E402
+from gan_utils.train.distributed import DistributedGANRun, Processes, RunSettings, saved_epochs  # noqa: E402
+from gan_utils.train.health import NonFiniteError  # noqa: E402
 from gan_utils.viz import plot_training, save_grid  # noqa: E402
+from gan_utils.viz.animation import pick_frames  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -179,18 +182,23 @@ class Outputs:
             print(line, flush=True)
 
     def frame(self) -> None:
-        """Fixed noise through G now: progress/step_NNNNNN.png, and the GIF rebuilt from all frames."""
-        images = self.run.sample_fixed()   # every process draws (G may hold SyncBatchNorm); rank 0 saves
-        if not self.enabled:
-            return
-        save_grid(images, self.out / "progress" / f"step_{self.run.step:07d}.png")
-        frames = [Image.open(p).convert("P", palette=Image.ADAPTIVE)
-                  for p in sorted((self.out / "progress").glob("step_*.png"))]
-        frames[0].save(self.out / "progress.gif", save_all=True, append_images=frames[1:],
-                       duration=400, loop=0)
+        """Fixed noise through G now, as progress/step_NNNNNNN.png."""
+        if self.enabled:
+            save_grid(self.run.sample_fixed(), self.out / "progress" / f"step_{self.run.step:07d}.png")
+
+    def gif(self, max_frames: int = 40) -> None:
+        """progress.gif from the frames so far (at most ``max_frames``, more of them early on)."""
+        files = sorted((self.out / "progress").glob("step_*.png")) if self.enabled else []
+        if files:
+            frames = [Image.open(files[i]).convert("P", palette=Image.ADAPTIVE)
+                      for i in pick_frames(len(files), max_frames)]
+            frames[0].save(self.out / "progress.gif", save_all=True, append_images=frames[1:],
+                           duration=400, loop=0)
 
     def pictures(self, dataset) -> None:
-        """losses.png (losses and D's outputs) and real_vs_fake.png (64 real beside 64 fixed-noise fakes)."""
+        """progress.gif, losses.png (losses and D's outputs) and real_vs_fake.png (64 real beside 64
+        fixed-noise fakes)."""
+        self.gif()
         if not self.enabled or len(self.run.history) == 0:
             return
         import matplotlib
@@ -250,7 +258,10 @@ def train(args, processes: Processes) -> None:
     except ValueError as err:
         sys.exit(f"train_dcgan.py: {err}")
     if args.resume:
-        done = run.resume(None if args.resume == "last" else int(args.resume))
+        try:
+            done = run.resume(None if args.resume == "last" else int(args.resume))
+        except CheckpointError as err:
+            sys.exit(f"train_dcgan.py: {err}")
         if main_process:
             print(f"resumed from {out / 'checkpoints'}: epoch {done} done, step {run.step}" if done
                   else f"nothing to resume in {out / 'checkpoints'}: starting at epoch 1", flush=True)
@@ -265,7 +276,15 @@ def train(args, processes: Processes) -> None:
     outputs.log("# G = " + _show(G) + ", D = " + _show(D))
     if run.step == 0:
         outputs.frame()
-    fit(run, outputs, dataset, args)
+    try:
+        fit(run, outputs, dataset, args)
+    except KeyboardInterrupt:
+        done = saved_epochs(out)
+        sys.exit(f"\ninterrupted at step {run.step}; " + (
+            f"epoch {done[-1]} is saved: add --resume to the same command to continue from it."
+            if done else "no epoch was finished yet, so there is nothing to resume."))
+    except (ImageFolderError, NonFiniteError, CheckpointError) as err:
+        sys.exit(f"train_dcgan.py: {err}")
 
 
 def fit(run: DistributedGANRun, outputs: Outputs, dataset, args) -> None:

@@ -63,8 +63,9 @@ def test_two_gloo_processes_train_and_rank_0_writes_every_output(faces, tmp_path
 def test_two_processes_average_their_gradients_like_one_with_the_whole_batch(tmp_path):
     """No BatchNorm: 2 processes x 8 images reach the weights of 1 process x 16 after 10 steps."""
     run(WORKER, tmp_path / "two.pt", 16, 10, processes=2)
-    run(WORKER, tmp_path / "one.pt", 16, 10)
-    run(WORKER, tmp_path / "one_half.pt", 8, 10)
+    worker = load_script(WORKER)       # the single-process runs in this process: no start-up cost
+    worker.main(str(tmp_path / "one.pt"), 16, 10)
+    worker.main(str(tmp_path / "one_half.pt"), 8, 10)
     two, one, half = (torch.load(tmp_path / f"{name}.pt") for name in ("two", "one", "one_half"))
     for key in one["G"]:
         assert torch.allclose(two["G"][key], one["G"][key], atol=1e-6), key
@@ -75,13 +76,16 @@ def test_two_processes_average_their_gradients_like_one_with_the_whole_batch(tmp
     assert one["D_x"][0] != pytest.approx(one["D_x"][-1], abs=1e-3)   # it did train
 
 
-def test_resume_continues_the_epoch_count_from_two_processes_to_one(faces, tmp_path):
+def test_resume_continues_the_epoch_count_from_two_processes_to_one(faces, tmp_path, capsys):
     out = tmp_path / "run"
     run(SCRIPT, "--data", faces, "--epochs", "1", "--out", out, *SMALL, processes=2)
-    refused = run(SCRIPT, "--data", faces, "--epochs", "2", "--out", out, *SMALL, check=False)
-    assert refused.returncode and "already holds a run" in refused.stderr and "--resume" in refused.stderr
-    result = run(SCRIPT, "--data", faces, "--epochs", "2", "--out", out, "--resume", *SMALL)
-    assert "epoch 1 done, step 4" in result.stdout and saved_epochs(out) == [1, 2]
+    script, args = load_script(), ["--data", str(faces), "--epochs", "2", "--out", str(out), *SMALL]
+    with pytest.raises(SystemExit, match="already holds a run.*--resume"):
+        script.main(args)
+    with pytest.raises(SystemExit, match="trained with --batch-size 8"):
+        script.main([*args, "--resume", "--batch-size", "4"])
+    script.main([*args, "--resume"])   # one process now
+    assert "epoch 1 done, step 4" in capsys.readouterr().out and saved_epochs(out) == [1, 2]
     stored = torch.load(out / "checkpoints" / "epoch_0002.pt", weights_only=True)
     assert stored["epoch"] == 2 and stored["step"] == 8 and stored["world_size"] == 1
     assert stored["history"]["step"] == list(range(1, 9))   # epoch 1's figures came along
@@ -89,10 +93,11 @@ def test_resume_continues_the_epoch_count_from_two_processes_to_one(faces, tmp_p
     assert "2 process(es)" in log and "1 process(es)" in log and "[2/2][4/4]" in log
 
 
-def test_a_run_killed_mid_epoch_resumes_from_its_last_checkpoint_and_loses_nothing_else(faces, tmp_path):
+def test_a_run_killed_mid_epoch_resumes_from_its_last_checkpoint_and_loses_nothing_else(faces, tmp_path, capsys):
     """Killed during epoch 2 of 3, resumed: the same weights as a run never interrupted."""
-    args = ["--data", faces, "--epochs", "3", *SMALL, "--ngf", "32", "--ndf", "32"]
-    run(SCRIPT, *args, "--out", tmp_path / "whole")
+    args = ["--data", str(faces), "--epochs", "3", *SMALL, "--ngf", "32", "--ndf", "32"]
+    script = load_script()
+    script.main([*args, "--out", str(tmp_path / "whole")])
     out = tmp_path / "killed"
     process = subprocess.Popen([sys.executable, str(SCRIPT), *map(str, args), "--out", str(out)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -104,8 +109,8 @@ def test_a_run_killed_mid_epoch_resumes_from_its_last_checkpoint_and_loses_nothi
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert saved_epochs(out) == [1], "killed after epoch 2 ended: make the test's steps slower"
-    result = run(SCRIPT, *args, "--out", out, "--resume")
-    assert "epoch 1 done, step 4" in result.stdout and saved_epochs(out) == [1, 2, 3]
+    script.main([*args, "--out", str(out), "--resume"])
+    assert "epoch 1 done, step 4" in capsys.readouterr().out and saved_epochs(out) == [1, 2, 3]
     whole, resumed = weights(tmp_path / "whole" / "checkpoints" / "epoch_0003.pt"), weights(out / "checkpoints" / "epoch_0003.pt")
     for key in whole:
         assert torch.allclose(whole[key].float(), resumed[key].float(), atol=1e-6), key
@@ -121,8 +126,9 @@ def test_mnist_conditional_64x64_runs_a_few_steps(tmp_path):
     assert frame.exists() and (out / "losses.png").exists()
 
 
-def load_script():
-    spec = importlib.util.spec_from_file_location("train_dcgan", SCRIPT)
+def load_script(path: Path = SCRIPT):
+    """A script as a module, to call its main() in this process (single-process runs)."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -262,6 +262,10 @@ class DistributedGANRun:
                                   f"saved epochs: {_ranges(epochs)}.")
         path = checkpoint_path(self.out, epoch)
         stored = read_checkpoint(path)
+        if stored["settings"]["batch_size"] != self.settings.batch_size:
+            raise CheckpointError(f"{path} was trained with --batch-size {stored['settings']['batch_size']}; "
+                                  f"resume with that (the total over all processes), not "
+                                  f"{self.settings.batch_size}, or start a new --out.")
         restore_model(self.G, stored["G"], "G", path)
         restore_model(self.D, stored["D"], "D", path)
         self.opt_G.load_state_dict(stored["opt_G"])
