@@ -139,15 +139,21 @@ def saved_epochs(out: Path) -> list[int]:
 def restore_generator(out, epoch: int | str | None = None, device="cpu") -> nn.Module:
     """G as it was at the end of ``epoch`` (the last saved one by default), in eval mode: the
     seeds' ``restore_network("49")``."""
-    epochs = saved_epochs(Path(out))
-    if not epochs:
+    if not saved_epochs(Path(out)):
         raise CheckpointError(f"no checkpoints in {Path(out) / 'checkpoints'}: train with "
                               f"scripts/train_dcgan.py --out {out} first.")
+    return load_model(saved_checkpoint(Path(out), epoch), name="G", device=device)
+
+
+def saved_checkpoint(out: Path, epoch: int | str | None = None) -> Path:
+    """The checkpoint of ``epoch`` (the last one when None) in ``out/checkpoints``, refused with
+    the saved epochs when there is none for it."""
+    epochs = saved_epochs(out)
     epoch = epochs[-1] if epoch is None else int(epoch)
     if epoch not in epochs:
-        raise CheckpointError(f"no checkpoint for epoch {epoch} in {Path(out) / 'checkpoints'}; "
+        raise CheckpointError(f"no checkpoint for epoch {epoch} in {out / 'checkpoints'}; "
                               f"saved epochs: {_ranges(epochs)}.")
-    return load_model(checkpoint_path(out, epoch), name="G", device=device)
+    return checkpoint_path(out, epoch)
 
 
 class DistributedGANRun:
@@ -253,14 +259,9 @@ class DistributedGANRun:
     def resume(self, epoch: int | None = None) -> int:
         """Load the last checkpoint in ``out`` (or ``epoch``'s) into every process; returns the
         epoch it ended, 0 when there is none yet. The optimizers' state comes back too."""
-        epochs = saved_epochs(self.out)
-        if not epochs:
+        if not saved_epochs(self.out):
             return 0
-        epoch = epochs[-1] if epoch is None else epoch
-        if epoch not in epochs:
-            raise CheckpointError(f"no checkpoint for epoch {epoch} in {self.out / 'checkpoints'}; "
-                                  f"saved epochs: {_ranges(epochs)}.")
-        path = checkpoint_path(self.out, epoch)
+        path = saved_checkpoint(self.out, epoch)
         stored = read_checkpoint(path)
         if stored["settings"]["batch_size"] != self.settings.batch_size:
             raise CheckpointError(f"{path} was trained with --batch-size {stored['settings']['batch_size']}; "
