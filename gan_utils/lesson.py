@@ -6,11 +6,11 @@ import sys
 
 import torch
 
-from .data.mnist import (BUNDLED_IMAGES, BUNDLED_LABELS, DataFileError, data_dir, display_path,
-                         full_mnist_dir, full_mnist_on_disk, verify_file)
+from .data.files import display_path, verify_file
+from .data.mnist import BUNDLED_IMAGES, BUNDLED_LABELS, full_mnist_dir, full_mnist_on_disk
 from .metrics.classifier import check_weights, classifier_path
 from .pretrained import PRETRAINED, pretrained_path, rebuild_command
-from .settings import FAST_ENV_VAR, get_device, mode_name, seed_everything
+from .settings import FAST_ENV_VAR, DataFileError, data_dir, get_device, mode_name, seed_everything
 
 
 def mnist_source_summary() -> str:

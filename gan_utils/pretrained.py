@@ -7,10 +7,10 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from .data.mnist import DataFileError, data_dir, restore_hint
-from .metrics.classifier import check_weights, file_sha256, read_card
+from .data.files import restore_hint, sha256_of
+from .metrics.classifier import check_weights, read_card
 from .models import build_model
-from .settings import get_device
+from .settings import DataFileError, data_dir, get_device
 
 PRETRAINED = {
     "mlp_gan": "the MLP GAN of lesson 03",
@@ -74,7 +74,7 @@ def save_pretrained(G: nn.Module, name: str, card: dict) -> Path:
     state = {key: value.half() if value.is_floating_point() else value
              for key, value in G.state_dict().items()}
     torch.save({"class": type(G).__name__, "config": G.config, "state": state}, path)
-    card = {**card, "file": path.name, "bytes": path.stat().st_size, "sha256": file_sha256(path)}
+    card = {**card, "file": path.name, "bytes": path.stat().st_size, "sha256": sha256_of(path)}
     path.with_suffix(".json").write_text(json.dumps(card, indent=2) + "\n")
     return path
 

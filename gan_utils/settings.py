@@ -8,6 +8,8 @@ import torch
 
 FAST_ENV_VAR = "GAN_COURSE_FAST"
 OUTPUTS_ENV_VAR = "GAN_COURSE_OUTPUTS"
+DATA_ENV_VAR = "GAN_COURSE_DATA"
+COURSE_DATA = Path(__file__).resolve().parents[1] / "data"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
 
@@ -80,4 +82,25 @@ def output_dir(*parts: str) -> Path:
     root = Path(override) if override else Path(__file__).resolve().parents[1] / "outputs"
     folder = root.joinpath(*parts)
     folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+class DataFileError(RuntimeError):
+    """A data file is missing, corrupted or not in the expected format."""
+
+
+def data_dir() -> Path:
+    """The course's data folder: $GAN_COURSE_DATA if set, else ``data/`` at the repository root.
+    A variable pointing to no folder is refused here, before it looks like a missing file."""
+    override = os.environ.get(DATA_ENV_VAR)
+    if not override:
+        return COURSE_DATA
+    folder = Path(override)
+    if not folder.is_dir():
+        where = "" if folder.is_absolute() else f" (relative to {Path.cwd()})"
+        raise DataFileError(
+            f"the environment variable {DATA_ENV_VAR} is set to {override!r}{where}, but there is no "
+            f"folder there. Fix the path (it should be a folder holding the course's data files), or "
+            f"unset it to use the course's own data/ folder: `del os.environ['{DATA_ENV_VAR}']` in a "
+            f"notebook, `unset {DATA_ENV_VAR}` in a shell.")
     return folder

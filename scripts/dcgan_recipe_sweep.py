@@ -73,15 +73,15 @@ def main() -> None:
                                betas=tuple(float(b) for b in recipe.get("betas", (0.5, 0.999))),
                                real_label=recipe.get("real_label", 1.0), seed=0, device=device)
     if recipe.get("D") == "pac":
-        trainer._joint_D_step = False  # pairs must not mix real and fake images
+        trainer.joint_D_step = False  # pairs must not mix real and fake images
     start, done = time.perf_counter(), 0
     for epoch in recipe.get("checks", [30, 60, 100, 150]):
         trainer.fit(epoch - done, progress=False)
         done = epoch
         for which, model in (("G", trainer.G), ("average", trainer.G_average.module)):
             model.latent_dim = G.latent_dim
-            scores = score_generator(model.cpu().eval(), mnist.images, n=2500)
-            model.to(device).train()
+            scores = score_generator(model.cpu(), mnist.images, n=2500)  # drawn in eval mode
+            model.to(device)
             print(json.dumps({"name": name, "epoch": epoch, "which": which, "fd": scores["frechet_distance"],
                               "entropy": scores["class_entropy"], "shares": scores["class_histogram"],
                               "seconds": round(time.perf_counter() - start)}), flush=True)

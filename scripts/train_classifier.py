@@ -16,7 +16,8 @@ from torch import nn
 from torch.nn import functional as F
 
 from gan_utils import load_mnist, seed_everything
-from gan_utils.metrics.classifier import DigitClassifier, classifier_path, file_sha256
+from gan_utils.data.files import sha256_of
+from gan_utils.metrics.classifier import DigitClassifier, classifier_path
 
 SEED, EPOCHS, BATCH_SIZE = 0, 40, 64
 
@@ -84,7 +85,7 @@ def main() -> None:
             "held_out_data": "bundled MNIST subset, the other 100 digits of each class (1000)",
             "held_out_accuracy": round(held_out, 4),
             "wall_time_seconds": round(time.perf_counter() - start, 1),
-            "torch": torch.__version__, "sha256": file_sha256(path)}
+            "torch": torch.__version__, "sha256": sha256_of(path)}
     path.with_suffix(".json").write_text(json.dumps(card, indent=2) + "\n")
     print(json.dumps(card, indent=2))
 

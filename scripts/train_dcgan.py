@@ -106,8 +106,6 @@ def parse_args(argv=None) -> argparse.Namespace:
         parser.error(f"--lr and --lr-d must be in (0, 1); got {args.lr} and {args.lr_d}")
     if not (0 <= args.beta1 < 1 and 0 <= args.beta2 < 1):
         parser.error(f"--beta1 and --beta2 must be in [0, 1); got {args.beta1} and {args.beta2}")
-    if args.spectral_norm and args.conditional:
-        parser.error("--spectral-norm is for the unconditional D; leave it out with --conditional")
     if args.resume not in (None, "last") and not args.resume.isdigit():
         parser.error(f"--resume takes an epoch number or nothing, got {args.resume!r}")
     return args
@@ -153,7 +151,8 @@ class MnistAtSize(torch.utils.data.Dataset):
 def build_models(args, channels: int, num_classes: int):
     if args.conditional:
         G = ConditionalDCGANGenerator(args.latent_dim, num_classes, args.image_size, channels, args.ngf)
-        D = ConditionalDCGANDiscriminator(num_classes, args.image_size, channels, args.ndf)
+        D = ConditionalDCGANDiscriminator(num_classes, args.image_size, channels, args.ndf,
+                                          spectral_norm=args.spectral_norm, bias=args.spectral_norm)
     else:
         G = DCGANGenerator(args.latent_dim, args.image_size, channels, args.ngf)
         D = DCGANDiscriminator(args.image_size, channels, args.ndf, spectral_norm=args.spectral_norm,

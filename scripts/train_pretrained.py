@@ -22,7 +22,7 @@ from gan_utils import InMemoryBatches, load_mnist, seed_everything
 from gan_utils.metrics import print_scores, score_generator
 from gan_utils.models import (ConditionalDCGANDiscriminator, ConditionalDCGANGenerator, DCGANDiscriminator,
                               DCGANGenerator, MLPDiscriminator, MLPGenerator, weights_init)
-from gan_utils.metrics.classifier import file_sha256
+from gan_utils.data.files import sha256_of
 from gan_utils.pretrained import PRETRAINED, pretrained_path, save_pretrained
 from gan_utils.train import GANTrainer, read_checkpoint
 from gan_utils.train.distributed import checkpoint_path, restore_generator, saved_epochs
@@ -87,7 +87,7 @@ def train_faces() -> None:
             "discriminator": stored["D"]["config"], "device": log_header(FACES_RUN),
             "torch_threads": torch.get_num_threads(), "wall_time_seconds": round(stored["seconds"], 1),
             "torch": torch.__version__, "progress_gif": {"file": gif.name, "bytes": gif.stat().st_size,
-                                                         "sha256": file_sha256(gif)}}
+                                                         "sha256": sha256_of(gif)}}
     print(f"wrote {save_pretrained(restore_generator(FACES_RUN, epoch), 'dcgan64_faces', card)} and {gif}")
 
 

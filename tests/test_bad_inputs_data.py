@@ -17,9 +17,9 @@ from PIL import Image
 from test_data_folders import save_images
 from test_data_mnist import bundled_copy, write_idx  # noqa: F401 (bundled_copy is a fixture)
 
-from gan_utils import load_pretrained, start_lesson
+from gan_utils import load_pretrained, settings, start_lesson
 from gan_utils.data import (DataFileError, ImageFolderError, ImageShapeError, InMemoryBatches,
-                            denormalize, load_image_folder, load_mnist, mnist, mnist_dataset,
+                            denormalize, load_image_folder, load_mnist, mnist_dataset,
                             pixels_to_images)
 from gan_utils.lesson import environment_checks
 from gan_utils.metrics import (class_histogram, classify, conditional_accuracy, frechet_distance,
@@ -36,8 +36,8 @@ FULL_IMAGES, FULL_LABELS = "train-images-idx3-ubyte", "train-labels-idx1-ubyte"
 def course_copy(tmp_path, monkeypatch):
     """A private copy of the shipped data/ (subset, weights, cards), with GAN_COURSE_DATA on it."""
     copy = tmp_path / "data"
-    shutil.copytree(mnist.COURSE_DATA, copy, ignore=shutil.ignore_patterns("MNIST"))
-    monkeypatch.setenv(mnist.DATA_ENV_VAR, str(copy))
+    shutil.copytree(settings.COURSE_DATA, copy, ignore=shutil.ignore_patterns("MNIST"))
+    monkeypatch.setenv(settings.DATA_ENV_VAR, str(copy))
     return copy
 
 

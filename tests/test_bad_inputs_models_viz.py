@@ -19,8 +19,8 @@ from gan_utils.models import (ConditionalDCGANDiscriminator, ConditionalDCGANGen
 from gan_utils.train import GANTrainer, History
 from gan_utils.viz import (image_grid, pick_frames, plot_d_outputs, plot_losses, plot_training, show_grid,
                            show_progress)
-from gan_utils.widgets import (LatentExplorer, build_latent_explorer, interpolation_path, lerp,
-                               principal_directions, random_directions, slerp)
+from gan_utils.latent import interpolation_path, lerp, principal_directions, random_directions, slerp
+from gan_utils.widgets import LatentExplorer, build_latent_explorer
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)

@@ -8,9 +8,11 @@ import numpy as np
 import pytest
 import torch
 
+from gan_utils import settings
 from gan_utils.data import mnist
-from gan_utils.data.mnist import (BUNDLED_IMAGES, BUNDLED_LABELS, DataFileError, load_mnist,
-                                  mnist_dataset, read_idx, verify_file)
+from gan_utils.data.files import display_path, verify_file
+from gan_utils.data.mnist import BUNDLED_IMAGES, BUNDLED_LABELS, load_mnist, mnist_dataset, read_idx
+from gan_utils.settings import DataFileError, data_dir
 from gan_utils.data.pixels import mnist_transform
 
 
@@ -18,7 +20,7 @@ from gan_utils.data.pixels import mnist_transform
 def bundled_copy(tmp_path):
     """A private data folder holding only the bundled subset."""
     for name, _ in (BUNDLED_IMAGES, BUNDLED_LABELS):
-        shutil.copy(mnist.data_dir() / name, tmp_path / name)
+        shutil.copy(data_dir() / name, tmp_path / name)
     return tmp_path
 
 
@@ -141,8 +143,8 @@ def test_an_unreadable_full_set_falls_back_in_auto_mode_and_fails_in_full_mode(b
 
 
 def test_data_dir_follows_the_environment_and_paths_print_short(tmp_path, monkeypatch):
-    assert mnist.display_path(mnist.data_dir() / "x.gz") == "data/x.gz"
-    assert mnist.display_path(tmp_path) == str(tmp_path)
-    monkeypatch.setenv(mnist.DATA_ENV_VAR, str(tmp_path))
-    assert mnist.data_dir() == tmp_path
+    assert display_path(data_dir() / "x.gz") == "data/x.gz"
+    assert display_path(tmp_path) == str(tmp_path)
+    monkeypatch.setenv(settings.DATA_ENV_VAR, str(tmp_path))
+    assert data_dir() == tmp_path
     assert not mnist.full_mnist_on_disk()

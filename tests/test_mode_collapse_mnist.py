@@ -3,7 +3,7 @@ its discriminator draws fewer kinds of digit than the balanced run (class entrop
 import torch
 
 from gan_utils import InMemoryBatches, load_mnist
-from gan_utils.metrics import class_entropy, generate
+from gan_utils.metrics import class_entropy, draw_samples
 from gan_utils.models import MLPDiscriminator, MLPGenerator
 from gan_utils.train import GANTrainer
 
@@ -14,7 +14,7 @@ def entropy_after_training(lr, lr_D, epochs=10):
     G, D = MLPGenerator(), MLPDiscriminator()
     GANTrainer(G, D, InMemoryBatches(mnist.images, batch_size=64, seed=0), lr=lr, lr_D=lr_D,
                seed=0).fit(epochs, progress=False)
-    return class_entropy(generate(G, 1000))
+    return class_entropy(draw_samples(G, 1000))
 
 
 def test_generator_faster_than_discriminator_collapses_onto_fewer_digits():

@@ -3,8 +3,9 @@ import torch
 from torch import nn
 
 from gan_utils.data import ImageShapeError
-from gan_utils.models import (DCGANDiscriminator, DCGANGenerator, LatentShapeError, MLPDiscriminator,
-                              MLPGenerator, build_model, check_latent, weights_init)
+from gan_utils.models import (ConditionalDCGANGenerator, DCGANDiscriminator, DCGANGenerator, LatentShapeError,
+                              MLPDiscriminator, MLPGenerator, ToyGenerator, build_model, check_latent, weights_init)
+from gan_utils.train.checkpoint import CheckpointError, restore_model
 
 
 def test_mlp_shapes_and_layers_match_the_classic_gan():
@@ -104,3 +105,21 @@ def test_build_model_rebuilds_from_a_config_and_refuses_unknown_classes():
     assert G(torch.randn(1, 16)).shape == (1, 1, 28, 28)
     with pytest.raises(ValueError, match="known: MLPGenerator"):
         build_model("ResNet", {})
+
+
+@pytest.mark.parametrize("model", [MLPGenerator(), DCGANDiscriminator(spectral_norm=True),
+                                   ConditionalDCGANGenerator(), ToyGenerator()], ids=lambda m: type(m).__name__)
+def test_a_models_config_and_its_attributes_are_one_record(model):
+    assert model.config and all(getattr(model, name) == value for name, value in model.config.items())
+    rebuilt = build_model(type(model).__name__, model.config)
+    assert rebuilt.config == model.config
+    assert [p.shape for p in rebuilt.parameters()] == [p.shape for p in model.parameters()]
+
+
+def test_a_checkpoint_saved_before_an_option_existed_still_loads(tmp_path):
+    D = DCGANDiscriminator()
+    stored = {"class": "DCGANDiscriminator", "state": D.state_dict(),
+              "config": {k: v for k, v in D.config.items() if k != "bias"}}   # as saved before bias existed
+    restore_model(DCGANDiscriminator(), stored, "D")
+    with pytest.raises(CheckpointError, match="different D"):
+        restore_model(DCGANDiscriminator(bias=True), stored, "D")

@@ -1,8 +1,9 @@
 import pytest
 import torch
+from torch.nn.utils import parametrize
 
 from gan_utils.data import InMemoryBatches
-from gan_utils.models import ConditionalDCGANDiscriminator, ConditionalDCGANGenerator, LabelError
+from gan_utils.models import ConditionalDCGANDiscriminator, ConditionalDCGANGenerator, LabelError, build_model
 from gan_utils.train import GANTrainer
 
 
@@ -63,3 +64,12 @@ def test_a_conditional_pair_without_labels_is_told_what_to_pass():
     trainer = GANTrainer(G, D, InMemoryBatches(torch.rand(64, 1, 28, 28) * 2 - 1, batch_size=32))
     with pytest.raises(ValueError, match="labels=mnist.labels"):
         trainer.fit(1, progress=False)
+
+
+def test_the_conditional_discriminator_can_be_spectrally_normalized_like_the_plain_one():
+    D = ConditionalDCGANDiscriminator(spectral_norm=True, bias=True)
+    convs = [m for m in D.modules() if isinstance(m, torch.nn.Conv2d)]
+    assert convs and all(parametrize.is_parametrized(m, "weight") and m.bias is not None for m in convs)
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in D.modules())
+    assert D(torch.zeros(3, 1, 28, 28), torch.tensor([0, 1, 2])).shape == (3, 1)
+    assert build_model("ConditionalDCGANDiscriminator", D.config).config == D.config

@@ -5,8 +5,8 @@ import torch
 from PIL import Image
 
 from gan_utils import load_pretrained
-from gan_utils.data.mnist import data_dir
-from gan_utils.metrics.classifier import file_sha256
+from gan_utils.data.files import sha256_of
+from gan_utils.settings import data_dir
 from gan_utils.pretrained import PRETRAINED, PretrainedError, pretrained_card
 
 
@@ -28,7 +28,7 @@ def test_the_face_generator_card_names_its_training_command_and_its_progress_gif
     assert f"--epochs {card['epochs']}" in card["train_command"]
     assert card["steps"] == card["epochs"] * (16000 // card["batch_size"])
     gif = data_dir() / "pretrained" / card["progress_gif"]["file"]
-    assert file_sha256(gif) == card["progress_gif"]["sha256"]
+    assert sha256_of(gif) == card["progress_gif"]["sha256"]
     with Image.open(gif) as animation:
         assert animation.n_frames >= 10 and animation.size == (200, 200)
 

@@ -1,63 +1,8 @@
-import math
-
 import pytest
 import torch
-from torch import nn
 
 from gan_utils.models import ConditionalDCGANGenerator, DCGANGenerator, MLPGenerator
-from gan_utils.widgets import (LatentExplorer, Throttle, interpolation_path, lerp, principal_directions,
-                               random_directions, slerp)
-
-
-def test_lerp_and_slerp_start_and_end_at_the_two_codes():
-    a, b = torch.randn(100), torch.randn(100)
-    for step in (lerp, slerp):
-        assert torch.allclose(step(a, b, 0.0), a, atol=1e-5) and torch.allclose(step(a, b, 1.0), b, atol=1e-5)
-
-
-def test_slerp_keeps_the_length_where_lerp_shrinks_it():
-    a, b = torch.zeros(100), torch.zeros(100)
-    a[0], b[1] = 10.0, 10.0  # same length, at right angles
-    assert slerp(a, b, 0.5).norm().item() == pytest.approx(10.0, rel=1e-5)
-    assert lerp(a, b, 0.5).norm().item() == pytest.approx(10.0 / math.sqrt(2), rel=1e-5)
-
-
-def test_interpolation_path_shape_and_bad_arguments():
-    a, b = torch.randn(1, 100), torch.randn(1, 100)
-    assert interpolation_path(a, b, steps=7).shape == (7, 100)
-    with pytest.raises(ValueError, match="lerp' or 'slerp"):
-        interpolation_path(a, b, method="cubic")
-    with pytest.raises(ValueError, match="at least 2"):
-        interpolation_path(a, b, steps=1)
-
-
-def test_random_directions_are_orthonormal():
-    directions = random_directions(100, 5, seed=3)
-    assert directions.shape == (5, 100)
-    assert torch.allclose(directions @ directions.T, torch.eye(5), atol=1e-5)
-
-
-class LinearGenerator(nn.Module):
-    """G(z) = A z, whose strongest direction is known: A's top right singular vector."""
-
-    def __init__(self, A):
-        super().__init__()
-        self.latent_dim = A.shape[1]
-        self.linear = nn.Linear(A.shape[1], A.shape[0], bias=False)
-        self.linear.weight.data = A
-
-    def forward(self, z):
-        return self.linear(z)
-
-
-def test_principal_directions_find_the_strongest_direction_of_a_linear_generator():
-    torch.manual_seed(0)
-    A = torch.randn(30, 8)
-    _, _, right = torch.linalg.svd(A)
-    found = principal_directions(LinearGenerator(A), count=2, num_points=3)
-    assert found.shape == (2, 8)
-    assert abs(torch.dot(found[0], right[0])).item() == pytest.approx(1.0, abs=1e-4)
-    assert abs(torch.dot(found[1], right[1])).item() == pytest.approx(1.0, abs=1e-4)
+from gan_utils.widgets import LatentExplorer, Throttle
 
 
 def differs(a, b):
@@ -82,6 +27,18 @@ def test_a_slider_changes_the_image_and_reset_brings_it_back():
     assert differs(e.image(), start)
     with pytest.raises(IndexError, match="0..2"):
         e.set_weight(3, 1.0)
+
+
+def test_the_explorer_draws_in_eval_mode_and_leaves_the_learners_G_as_it_was():
+    torch.manual_seed(0)
+    G = DCGANGenerator()
+    e = LatentExplorer(G, num_directions=1)
+    assert G.training                                   # still training, as the learner left it
+    drawn = e.image()
+    with torch.no_grad():
+        G.eval()
+        expected = G(e.z[None])[0]
+    assert torch.allclose(drawn, expected)              # the picture came from eval mode
 
 
 def test_the_strongest_direction_changes_the_image_more_than_a_weak_one():
@@ -200,32 +157,6 @@ def test_the_built_widget_has_digit_and_blend_controls_for_a_conditional_generat
     assert not any(isinstance(w, widgets.ToggleButtons) for w in _all_children(build_latent_explorer(explorer())))
 
 
-class InkGenerator(nn.Module):
-    """Pixel k = z[0] + c_k: moving z[0] up makes more pixels bright (thicker), z[1] does nothing."""
-
-    latent_dim = 4
-
-    def __init__(self):
-        super().__init__()
-        self.offsets = nn.Parameter(torch.linspace(-3, 3, 784).view(1, 1, 28, 28), requires_grad=False)
-
-    def forward(self, z):
-        return z[:, :1, None, None] + self.offsets
-
-
-def test_ink_change_measures_thicker_thinner_and_no_change():
-    from gan_utils.widgets import ink_change
-
-    G = InkGenerator()
-    assert ink_change(G, torch.tensor([1.0, 0, 0, 0])) > 0.3
-    assert ink_change(G, torch.tensor([-2.0, 0, 0, 0])) < -0.3  # the length does not matter
-    assert ink_change(G, torch.tensor([0, 1.0, 0, 0])) == 0.0
-    with pytest.raises(ValueError, match="needs 4 numbers"):
-        ink_change(G, torch.ones(5))
-    with pytest.raises(ValueError, match="all zeros"):
-        ink_change(G, torch.zeros(4))
-
-
 def test_the_digit_buttons_start_at_the_explorers_digit():
     import ipywidgets as widgets
     from gan_utils.widgets import build_latent_explorer
@@ -235,17 +166,3 @@ def test_the_digit_buttons_start_at_the_explorers_digit():
     parts = list(_all_children(build_latent_explorer(e, scale=2)))
     assert next(w for w in parts if isinstance(w, widgets.ToggleButtons)).value == 3
     assert next(w for w in parts if isinstance(w, widgets.Dropdown)).value == 4
-
-
-def test_principal_directions_have_a_fixed_sign():
-    directions = principal_directions(MLPGenerator(), count=3, num_points=2)
-    largest = directions.gather(1, directions.abs().argmax(1, keepdim=True))
-    assert (largest > 0).all()
-
-
-def test_slerp_refuses_batches_and_opposite_codes():
-    with pytest.raises(ValueError, match="two single codes"):
-        slerp(torch.randn(4, 10), torch.randn(4, 10), 0.5)
-    a = torch.randn(10)
-    with pytest.raises(ValueError, match="opposite directions"):
-        slerp(a, -a, 0.5)

@@ -4,9 +4,7 @@ Every file the course ships is checked against its recorded sha256 when it is lo
 that is missing, damaged or cut short is refused with a message naming it and saying what to do.
 """
 import gzip
-import hashlib
 import math
-import os
 import socket
 import struct
 import zlib
@@ -18,64 +16,17 @@ import torch
 from PIL import Image
 from torch.utils.data import Dataset
 
+from ..settings import DataFileError, data_dir
+from .files import display_path, read_bytes, verify_file
 from .pixels import pixels_to_images
 
-DATA_ENV_VAR = "GAN_COURSE_DATA"
-COURSE_DATA = Path(__file__).resolve().parents[2] / "data"
 BUNDLED_IMAGES = ("mnist5k-images-idx3-ubyte.gz",
                   "66f9ac540966baaec46dc847ef780170f83ff188761931c0115f3f60497c4797")
 BUNDLED_LABELS = ("mnist5k-labels-idx1-ubyte.gz",
                   "0bd1c3ebe2126da16fe15ba87422f75d0a4b37066970e0e29aa16577a2857965")
-BUILD_SUBSET = "python data/build_mnist_subset.py"
 FULL_TRAIN_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte")
 SOURCES = ("auto", "bundled", "full")
 BUNDLED_NOTE = "the bundled 5000-digit subset"
-
-
-class DataFileError(RuntimeError):
-    """A data file is missing, corrupted or not in the expected format."""
-
-
-def data_dir() -> Path:
-    """The course's data folder: $GAN_COURSE_DATA if set, else ``data/`` at the repository root.
-    A variable pointing to no folder is refused here, before it looks like a missing file."""
-    override = os.environ.get(DATA_ENV_VAR)
-    if not override:
-        return COURSE_DATA
-    folder = Path(override)
-    if not folder.is_dir():
-        where = "" if folder.is_absolute() else f" (relative to {Path.cwd()})"
-        raise DataFileError(
-            f"the environment variable {DATA_ENV_VAR} is set to {override!r}{where}, but there is no "
-            f"folder there. Fix the path (it should be a folder holding the course's data files), or "
-            f"unset it to use the course's own data/ folder: `del os.environ['{DATA_ENV_VAR}']` in a "
-            f"notebook, `unset {DATA_ENV_VAR}` in a shell.")
-    return folder
-
-
-def display_path(path: Path) -> str:
-    """A path as the learner knows it (``data/...``) when it lies in the course's folder."""
-    try:
-        return str(Path(path).relative_to(COURSE_DATA.parent))
-    except ValueError:
-        return str(path)
-
-
-def restore_hint(path: Path, rebuild: str) -> str:
-    """How to get a shipped file back: git restores the course's own copy; a copy elsewhere
-    (``root=`` or $GAN_COURSE_DATA) is copied again from it; ``rebuild`` remakes it."""
-    path = Path(path).resolve()
-    if COURSE_DATA.resolve() in path.parents:
-        folder = path.parent.relative_to(COURSE_DATA.parent.resolve()).as_posix()
-        return f"Restore it with `git checkout -- {folder}/`, or rebuild it with `{rebuild}`."
-    override = Path(os.environ.get(DATA_ENV_VAR) or COURSE_DATA).resolve()
-    under_override = override in path.parents
-    original = COURSE_DATA / (path.relative_to(override) if under_override else path.name)
-    note = (f" ({DATA_ENV_VAR} points to {override}; unset it to use the course's own data/ folder)"
-            if under_override else "")
-    return (f"Copy it again from the course's {display_path(original)}{note}, restoring that one "
-            f"first if needed with `git checkout -- {display_path(original.parent)}/`; or rebuild it "
-            f"with `{rebuild}`.")
 
 
 def full_mnist_dir(root: Path | None = None) -> Path:
@@ -87,33 +38,6 @@ def full_mnist_on_disk(root: Path | None = None) -> bool:
     """True when the full training set is on disk in torchvision's layout (plain or .gz files)."""
     raw = full_mnist_dir(root)
     return all((raw / f).is_file() or (raw / f"{f}.gz").is_file() for f in FULL_TRAIN_FILES)
-
-
-def read_bytes(path: Path) -> bytes:
-    """A file's bytes; one that cannot be read (permissions, a folder in its place) raises
-    DataFileError naming it, instead of a bare OSError."""
-    try:
-        return Path(path).read_bytes()
-    except OSError as err:
-        raise DataFileError(f"could not read {path} ({err.strerror or err}): check that it is a file "
-                            f"you may read (its permissions).") from None
-
-
-def sha256_of(path: Path) -> str:
-    """The file's sha256 in hex, as recorded in data/README.md and on the pretrained cards."""
-    return hashlib.sha256(read_bytes(path)).hexdigest()
-
-
-def verify_file(path: Path, expected_sha256: str, rebuild: str = BUILD_SUBSET) -> None:
-    """Raise DataFileError with what to do if ``path`` is missing or its sha256 differs."""
-    path = Path(path)
-    if not path.is_file():
-        raise DataFileError(f"data file {path} is missing. {restore_hint(path, rebuild)}")
-    actual = sha256_of(path)
-    if actual != expected_sha256:
-        raise DataFileError(f"data file {path} is corrupted or was changed: its sha256 starts "
-                            f"{actual[:12]}, not {expected_sha256[:12]} as recorded. "
-                            f"{restore_hint(path, rebuild)}")
 
 
 def read_idx(path: Path) -> np.ndarray:

@@ -5,8 +5,8 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from ..data.mnist import DataFileError, data_dir, read_bytes, restore_hint, verify_file
-from ..data.mnist import sha256_of as file_sha256  # the name the training scripts use
+from ..data.files import read_bytes, restore_hint, verify_file
+from ..settings import DataFileError, data_dir
 from ..data.pixels import check_image_batch
 
 WEIGHTS_FILE = "digit_classifier.pt"

@@ -3,26 +3,23 @@ import torch
 from torch import nn
 
 from ..models.inputs import check_whole_number
+from ..models.sampling import evaluating, generate
 from .scores import (MAX_ENTROPY, check_digits, class_entropy, class_histogram, conditional_accuracy,
                      frechet_distance, real_floor)
 
 
 @torch.no_grad()
-def generate(G, n: int, seed: int = 0, labels: torch.Tensor | None = None, batch_size: int = 500) -> torch.Tensor:
-    """``n`` images from G in eval mode on seeded noise (for a conditional G, for ``labels``)."""
+def draw_samples(G, n: int, seed: int = 0, labels: torch.Tensor | None = None,
+                 batch_size: int = 500) -> torch.Tensor:
+    """``n`` images from G in eval mode on seeded noise (for a conditional G, for ``labels``), on the CPU."""
     _check_generator(G)
-    was_training = G.training
-    G.eval()
     device = next(G.parameters()).device
     z = torch.randn(n, G.latent_dim, generator=torch.Generator().manual_seed(seed))
     chunks = []
-    for i in range(0, n, batch_size):
-        z_part = z[i:i + batch_size].to(device)
-        if labels is None:
-            chunks.append(G(z_part).float().cpu())
-        else:
-            chunks.append(G(z_part, labels[i:i + batch_size].to(device)).float().cpu())
-    G.train(was_training)
+    with evaluating(G):
+        for i in range(0, n, batch_size):
+            part = None if labels is None else labels[i:i + batch_size].to(device)
+            chunks.append(generate(G, z[i:i + batch_size].to(device), part).float().cpu())
     return torch.cat(chunks)
 
 
@@ -37,7 +34,7 @@ def score_generator(G, real_images: torch.Tensor, n: int = 2500, seed: int = 0) 
                          f"(two sets of 2 for the real-vs-real floor), and hundreds to mean much.")
     conditional = getattr(G, "num_classes", None) is not None
     labels = torch.arange(n) % G.num_classes if conditional else None
-    fakes = generate(G, n, seed, labels)
+    fakes = draw_samples(G, n, seed, labels)
     check_digits(fakes, "G's images")
     reals = real_images[torch.randperm(len(real_images), generator=torch.Generator().manual_seed(seed))[:n]]
     scores = {"samples": n,

@@ -4,6 +4,7 @@ from .conditional import ConditionalDCGANDiscriminator, ConditionalDCGANGenerato
 from .dcgan import DCGANDiscriminator, DCGANGenerator, weights_init
 from .inputs import DeviceMismatchError, LatentShapeError, check_latent
 from .mlp import MLPDiscriminator, MLPGenerator
+from .sampling import evaluating, generate
 from .toy import ToyDiscriminator, ToyGenerator
 
 MODEL_CLASSES = {cls.__name__: cls for cls in
@@ -21,4 +22,4 @@ def build_model(class_name: str, config: dict):
 __all__ = ["ConditionalDCGANDiscriminator", "ConditionalDCGANGenerator", "DCGANDiscriminator",
            "DCGANGenerator", "DeviceMismatchError", "LabelError", "LatentShapeError", "MLPDiscriminator",
            "MLPGenerator", "MODEL_CLASSES", "ToyDiscriminator", "ToyGenerator", "build_model",
-           "check_labels", "check_latent", "weights_init"]
+           "check_labels", "check_latent", "evaluating", "generate", "weights_init"]

@@ -8,6 +8,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from .config import record_config
 from .dcgan import DCGANDiscriminator, DCGANGenerator
 from .inputs import (as_tensor, check_whole_number, image_input, latent_input, to_model, value_checks_on,
                      warn_if_one_trains_batch_norm)
@@ -59,10 +60,9 @@ class ConditionalDCGANGenerator(nn.Module):
         super().__init__()
         latent_dim = check_whole_number(latent_dim, "latent_dim")
         num_classes = check_whole_number(num_classes, "num_classes")
-        self.latent_dim, self.num_classes = latent_dim, num_classes
         body = DCGANGenerator(latent_dim + num_classes, image_size, channels, ngf)
-        self.config = dict(latent_dim=latent_dim, num_classes=num_classes, image_size=image_size,
-                           channels=channels, ngf=body.config["ngf"])
+        record_config(self, latent_dim=latent_dim, num_classes=num_classes, image_size=image_size,
+                      channels=channels, ngf=body.ngf)
         self.net = body.net  # the DCGAN generator, with latent_dim + num_classes input channels
 
     def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
@@ -84,17 +84,19 @@ class ConditionalDCGANGenerator(nn.Module):
 
 
 class ConditionalDCGANDiscriminator(nn.Module):
-    """(images (N, channels, size, size), labels (N,)) -> one logit per image (N, 1)."""
+    """(images (N, channels, size, size), labels (N,)) -> one logit per image (N, 1).
+
+    ``spectral_norm`` and ``bias`` work as in ``DCGANDiscriminator``.
+    """
 
     def __init__(self, num_classes: int = 10, image_size: int = 28, channels: int = 1,
-                 ndf: int | None = None):
+                 ndf: int | None = None, spectral_norm: bool = False, bias: bool = False):
         super().__init__()
         num_classes = check_whole_number(num_classes, "num_classes")
         channels = check_whole_number(channels, "channels")
-        self.num_classes, self.image_size, self.channels = num_classes, image_size, channels
-        body = DCGANDiscriminator(image_size, channels + num_classes, ndf)
-        self.config = dict(num_classes=num_classes, image_size=image_size, channels=channels,
-                           ndf=body.config["ndf"])
+        body = DCGANDiscriminator(image_size, channels + num_classes, ndf, spectral_norm, bias)
+        record_config(self, num_classes=num_classes, image_size=image_size, channels=channels,
+                      ndf=body.ndf, spectral_norm=spectral_norm, bias=bias)
         self.net = body.net  # the DCGAN discriminator, with channels + num_classes input maps
 
     def forward(self, images: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:

@@ -12,6 +12,7 @@ from torch import nn
 from torch.nn.utils import parametrize
 from torch.nn.utils.parametrizations import spectral_norm as _spectral_norm
 
+from .config import record_config
 from .inputs import check_whole_number, image_input, latent_input, warn_if_one_trains_batch_norm
 
 IMAGE_SIZES = (28, 64)
@@ -64,8 +65,7 @@ class DCGANGenerator(nn.Module):
         latent_dim = check_whole_number(latent_dim, "latent_dim")
         _check_widths(channels, ngf, "ngf")
         ngf = ngf or (32 if image_size == 28 else 64)
-        self.config = dict(latent_dim=latent_dim, image_size=image_size, channels=channels, ngf=ngf)
-        self.latent_dim = latent_dim
+        record_config(self, latent_dim=latent_dim, image_size=image_size, channels=channels, ngf=ngf)
         if image_size == 28:
             self.net = nn.Sequential(
                 *_up(latent_dim, ngf * 4, 7, 1, 0),        # (N, 128, 7, 7)
@@ -104,10 +104,8 @@ class DCGANDiscriminator(nn.Module):
         _check_size(image_size)
         _check_widths(channels, ndf, "ndf")
         ndf = ndf or (32 if image_size == 28 else 64)
-        self.config = dict(image_size=image_size, channels=channels, ndf=ndf, spectral_norm=spectral_norm)
-        if bias:
-            self.config["bias"] = True   # only when set: older checkpoints' configs still match
-        self.image_size, self.channels = image_size, channels
+        record_config(self, image_size=image_size, channels=channels, ndf=ndf, spectral_norm=spectral_norm,
+                      bias=bias)
         sn, b = spectral_norm, bias
         if image_size == 28:
             self.net = nn.Sequential(

@@ -4,6 +4,7 @@ import math
 import torch
 from torch import nn
 
+from .config import record_config
 from .inputs import check_image_shape, check_whole_number, image_input, latent_input
 
 
@@ -15,9 +16,7 @@ class MLPGenerator(nn.Module):
         latent_dim = check_whole_number(latent_dim, "latent_dim")
         hidden_dim = check_whole_number(hidden_dim, "hidden_dim")
         image_shape = check_image_shape(image_shape)
-        self.config = dict(latent_dim=latent_dim, hidden_dim=hidden_dim, image_shape=image_shape)
-        self.latent_dim = latent_dim
-        self.image_shape = tuple(image_shape)
+        record_config(self, latent_dim=latent_dim, hidden_dim=hidden_dim, image_shape=tuple(image_shape))
         self.net = nn.Sequential(
             nn.Linear(latent_dim, hidden_dim),               # (N, 256)
             nn.ReLU(),
@@ -41,8 +40,7 @@ class MLPDiscriminator(nn.Module):
         super().__init__()
         hidden_dim = check_whole_number(hidden_dim, "hidden_dim")
         image_shape = check_image_shape(image_shape)
-        self.config = dict(hidden_dim=hidden_dim, image_shape=image_shape, sigmoid=sigmoid)
-        self.image_shape = tuple(image_shape)
+        record_config(self, hidden_dim=hidden_dim, image_shape=tuple(image_shape), sigmoid=sigmoid)
         layers = [
             nn.Flatten(),                                    # (N, 784)
             nn.Linear(math.prod(image_shape), hidden_dim),   # (N, 256)

@@ -2,6 +2,7 @@
 import torch
 from torch import nn
 
+from .config import record_config
 from .inputs import check_whole_number, latent_input, to_model
 
 
@@ -28,8 +29,7 @@ class ToyGenerator(nn.Module):
         super().__init__()
         latent_dim = check_whole_number(latent_dim, "latent_dim")
         _check_sizes(hidden_dim, depth)
-        self.config = dict(latent_dim=latent_dim, hidden_dim=hidden_dim, depth=depth)
-        self.latent_dim = latent_dim
+        record_config(self, latent_dim=latent_dim, hidden_dim=hidden_dim, depth=depth)
         self.net = _mlp([latent_dim] + [hidden_dim] * depth + [2], nn.ReLU)  # (N, 2)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
@@ -42,7 +42,7 @@ class ToyDiscriminator(nn.Module):
     def __init__(self, hidden_dim: int = 128, depth: int = 3):
         super().__init__()
         _check_sizes(hidden_dim, depth)
-        self.config = dict(hidden_dim=hidden_dim, depth=depth)
+        record_config(self, hidden_dim=hidden_dim, depth=depth)
         self.net = _mlp([2] + [hidden_dim] * depth + [1], nn.ReLU)           # (N, 1)
 
     def forward(self, points: torch.Tensor) -> torch.Tensor:

@@ -5,7 +5,6 @@
 """
 import io
 
-import matplotlib.pyplot as plt
 import torch
 import torch.nn.functional as F
 
@@ -72,6 +71,7 @@ def draw_toy_gan(lab, ax=None, resolution: int = 100, arrows: int = 150, arrow_s
                  title: str | None = None):
     """Real points (black), generated points (orange), D's surface behind them, and arrows on some
     generated points showing where G's loss pushes them (length = arrow_scale x strength, capped at 0.6)."""
+    import matplotlib.pyplot as plt
     ax = ax or plt.subplots(figsize=(5, 5))[1]
     critic = lab.loss == "wgan-gp"
     xs, ys, values = decision_surface(lab.D, resolution=resolution, probability=not critic)
@@ -98,6 +98,7 @@ def draw_toy_gan(lab, ax=None, resolution: int = 100, arrows: int = 150, arrow_s
 
 def plot_toy_history(lab, ax=None, smooth: int = 50):
     """D(x) and D(G(z)) per step, smoothed; for a WGAN critic, its Wasserstein estimate instead."""
+    import matplotlib.pyplot as plt
     ax = ax or plt.subplots(figsize=(5, 3))[1]
     steps = lab.history["step"]
     if not steps:
@@ -129,6 +130,7 @@ def mean_pull(lab, n: int = 500) -> float:
 def toy_animation(lab, interval: int = 150):
     """A matplotlib animation of G's points at each snapshot over the real data (``to_jshtml()``
     to show it in a notebook)."""
+    import matplotlib.pyplot as plt
     from matplotlib.animation import FuncAnimation
     if not lab.snapshots:
         raise ValueError("no snapshots yet: train the lab first (train() keeps them)")
@@ -151,6 +153,7 @@ def toy_animation(lab, interval: int = 150):
 
 def render_toy_png(lab, dpi: int = 72) -> bytes:
     """The lab's picture and its D curves side by side, as PNG bytes."""
+    import matplotlib.pyplot as plt
     fig, (ax_plane, ax_curves) = plt.subplots(1, 2, figsize=(10, 4.2),
                                               gridspec_kw={"width_ratios": [1.25, 1]})
     draw_toy_gan(lab, ax_plane)

@@ -8,6 +8,7 @@ import torch
 from torch import nn
 
 from ..models import MODEL_CLASSES, build_model
+from ..models.config import full_config
 
 FORMAT = "gan-course-checkpoint/1"
 
@@ -119,6 +120,8 @@ def restore_model(model: nn.Module, stored: dict, name: str, path: str | Path = 
     """Load stored weights into ``model``, refusing a different architecture with both described."""
     mine = {"class": type(model).__name__, "config": dict(getattr(model, "config", {}))}
     theirs = {"class": stored.get("class"), "config": stored.get("config")}
+    if theirs["class"] == mine["class"] and isinstance(theirs["config"], dict):
+        theirs["config"] = full_config(type(model), theirs["config"])  # options added since it was saved
     if mine != theirs:
         raise CheckpointError(
             f"{path} holds a different {name}: it was saved from {_show(theirs)}, but yours is "

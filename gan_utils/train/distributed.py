@@ -24,6 +24,7 @@ from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader, DistributedSampler
 
+from ..models.sampling import evaluating, generate
 from ..settings import get_device
 from .checkpoint import CheckpointError, load_model, read_checkpoint, restore_model, save_checkpoint
 from .health import NonFiniteError
@@ -235,12 +236,10 @@ class DistributedGANRun:
     @torch.no_grad()
     def sample_fixed(self) -> torch.Tensor:
         """G's images for the fixed noise (eval mode, on the CPU), for the progress frames."""
-        self.G.eval()
         z = self.fixed_noise.to(self.processes.device)
         labels = None if self.fixed_labels is None else self.fixed_labels.to(self.processes.device)
-        images = self.G(z) if labels is None else self.G(z, labels)
-        self.G.train()
-        return images.float().cpu()
+        with evaluating(self.G):
+            return generate(self.G, z, labels).float().cpu()
 
     def save(self) -> Path | None:
         """Rank 0 writes this epoch's checkpoint (atomically); the others wait for it."""

@@ -11,6 +11,7 @@ from torch import nn
 from ..data.pixels import check_image_batch
 from ..models.conditional import check_labels
 from ..models.inputs import check_whole_number, values_checked_once
+from ..models.sampling import evaluating, generate
 from ..settings import get_device
 from .checkpoint import (CheckpointError, check_checkpoint_path, keep_aside, read_checkpoint,
                          restore_model, save_checkpoint)
@@ -80,7 +81,7 @@ class GANTrainer:
         self.opt_G = torch.optim.Adam(G.parameters(), lr=lr, betas=betas, **fused)
         self.opt_D = torch.optim.Adam(D.parameters(), lr=lr if lr_D is None else lr_D,  # lr_D: D's own rate
                                       betas=betas, **fused)
-        self._joint_D_step = not has_batch_norm(D)
+        self.joint_D_step = not has_batch_norm(D)  # real and fake through D in one pass (no BatchNorm to mix)
         self.rng = torch.Generator().manual_seed(seed)   # z while training; seeded so a run repeats
         fixed_rng = torch.Generator().manual_seed(seed + FIXED_NOISE_SEED)
         self.fixed_noise = torch.randn(num_fixed, self.latent_dim, generator=fixed_rng).to(self.device)
@@ -119,16 +120,13 @@ class GANTrainer:
                              "InMemoryBatches(mnist.images, labels=mnist.labels)")
         return x_real, labels.to(self.device, non_blocking=True)
 
-    def _generate(self, z: torch.Tensor, labels: torch.Tensor | None) -> torch.Tensor:
-        return self.G(z) if labels is None else self.G(z, labels)          # (N, C, H, W)
-
     def d_update(self, x_real, x_fake, labels=None) -> dict[str, torch.Tensor]:
         """One update of D (or the critic) on real images and detached fakes."""
         self.d_updates += 1
         if self.loss == "wgan-gp":
             return critic_step(self.D, self.opt_D, x_real, x_fake, labels, self.gp_weight, self.rng)
         return discriminator_step(self.D, self.opt_D, self.criterion, x_real, x_fake, labels=labels,
-                                  real_label=self.real_label, joint=self._joint_D_step)
+                                  real_label=self.real_label, joint=self.joint_D_step)
 
     def g_update(self, x_fake, labels=None) -> dict[str, torch.Tensor]:
         """One update of G through the current D; ``x_fake`` still carries G's graph."""
@@ -149,10 +147,10 @@ class GANTrainer:
             x_real, labels = self._unpack(batch)
             keep_graph = i == len(batches) - 1 and not self.fresh_z_for_G   # G's graph for its update
             with torch.set_grad_enabled(keep_graph):
-                x_fake = self._generate(self.noise(len(x_real)), labels)
+                x_fake = generate(self.G, self.noise(len(x_real)), labels)  # (N, C, H, W)
             figures = self.d_update(x_real, x_fake.detach(), labels)
         if self.fresh_z_for_G:
-            x_fake = self._generate(self.noise(len(x_real)), labels)
+            x_fake = generate(self.G, self.noise(len(x_real)), labels)  # (N, C, H, W)
         return figures | self.g_update(x_fake, labels)
 
     # --- the loop -------------------------------------------------------------------------------
@@ -270,15 +268,10 @@ class GANTrainer:
         """Images from G in eval mode (BatchNorm uses its running statistics), on the CPU.
         A conditional G draws ``labels`` (by default the digits in turn: 0, 1, 2, ...)."""
         z = self.noise(n) if z is None else z.to(self.device)
-        was_training = self.G.training
-        self.G.eval()
-        if self.num_classes is None:
-            images = self.G(z)
-        else:
-            labels = torch.arange(len(z)) % self.num_classes if labels is None else labels
-            images = self.G(z, labels.to(self.device))
-        self.G.train(was_training)
-        return images.cpu()
+        if self.num_classes is not None:
+            labels = (torch.arange(len(z)) % self.num_classes if labels is None else labels).to(self.device)
+        with evaluating(self.G):
+            return generate(self.G, z, labels).cpu()
 
     def sample_fixed(self) -> torch.Tensor:
         """G's images for the fixed noise (and fixed labels): what the snapshots show."""

@@ -1,15 +1,19 @@
 """The training-progress animation: G's output on the same fixed noise, snapshot after snapshot."""
-from pathlib import Path
+from __future__ import annotations
 
-import matplotlib.pyplot as plt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import numpy as np
 import torch
-from IPython.display import HTML
-from matplotlib.animation import FuncAnimation, PillowWriter
 
 from ..models.inputs import check_whole_number
 from .curves import history_of
 from .grids import image_grid, writable_file
+
+if TYPE_CHECKING:  # pyplot and IPython load only when something is drawn
+    from IPython.display import HTML
+    from matplotlib.animation import FuncAnimation
 
 
 def pick_frames(count: int, max_frames: int) -> list[int]:
@@ -33,6 +37,8 @@ def pick_frames(count: int, max_frames: int) -> list[int]:
 def progress_animation(snapshots, nrow: int = 8, max_frames: int = 30, interval_ms: int = 300,
                        size_inches: float = 4.5, title: str = "after {step} steps") -> FuncAnimation:
     """Animate (step, images) snapshots: a trainer, its History, or a list of (step, [-1, 1] images) pairs."""
+    import matplotlib.pyplot as plt
+    from matplotlib.animation import FuncAnimation
     snapshots = _snapshots(snapshots)
     _check_options(interval_ms, title)
     frames = [snapshots[i] for i in pick_frames(len(snapshots), max_frames)]
@@ -94,6 +100,7 @@ def _check_options(interval_ms, title: str) -> None:
 
 def save_gif(animation: FuncAnimation, path: str | Path, fps: int = 4) -> Path:
     """Write the animation as a GIF (pillow, no ffmpeg needed); folders are created."""
+    from matplotlib.animation import PillowWriter
     path = writable_file(path, (".gif",), "the GIF file name")
     animation.save(str(path), writer=PillowWriter(fps=fps))
     return path
@@ -102,6 +109,7 @@ def save_gif(animation: FuncAnimation, path: str | Path, fps: int = 4) -> Path:
 def show_progress(snapshots, gif_path: str | Path | None = None, **options) -> HTML:
     """The animation as an interactive player for the notebook (and a GIF when ``gif_path`` is set).
     ``snapshots``: the trainer, its ``history``, or a list of (step, images) pairs."""
+    from IPython.display import HTML
     if gif_path is not None:
         gif_path = writable_file(gif_path, (".gif",), "gif_path")  # refused before the work, not after
     animation = progress_animation(snapshots, **options)

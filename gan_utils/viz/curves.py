@@ -1,7 +1,6 @@
 """Loss and D-output curves, with what healthy and failing training look like marked on them."""
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 EQUILIBRIUM_LOSS = math.log(2)  # BCE when D answers 0.5 for everything: -log 0.5
@@ -45,6 +44,7 @@ def _require(history, keys: tuple[str, ...], what: str):
 
 def plot_losses(history, ax=None, smooth: int | None = None):
     """D's and G's loss per step (faint) and smoothed, with the equilibrium level ln 2."""
+    import matplotlib.pyplot as plt
     history = _require(history, ("loss_D", "loss_G"), "plot_losses")
     ax = ax or plt.subplots(figsize=(7, 3.5))[1]
     window = _window(history, smooth)
@@ -64,6 +64,7 @@ def plot_losses(history, ax=None, smooth: int | None = None):
 
 def plot_d_outputs(history, ax=None, smooth: int | None = None):
     """D(x) and D(G(z)) per step, smoothed, with the healthy band (0.2 to 0.8) marked."""
+    import matplotlib.pyplot as plt
     history = _require(history, ("D_x", "D_G_z1"), "plot_d_outputs")
     ax = ax or plt.subplots(figsize=(7, 3.5))[1]
     window = _window(history, smooth)
@@ -88,6 +89,7 @@ def plot_d_outputs(history, ax=None, smooth: int | None = None):
 
 def plot_training(history, smooth: int | None = None):
     """Both panels side by side; returns the figure."""
+    import matplotlib.pyplot as plt
     history = _require(history, ("loss_D", "loss_G", "D_x", "D_G_z1"), "plot_training")
     fig, (ax_loss, ax_d) = plt.subplots(1, 2, figsize=(13, 3.8))
     plot_losses(history, ax_loss, smooth)

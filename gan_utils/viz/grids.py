@@ -1,7 +1,6 @@
 """Pictures: image grids through torchvision's make_grid, shown with matplotlib and saved as PNG."""
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import torch
 from torchvision.utils import make_grid, save_image
 
@@ -61,6 +60,7 @@ def save_grid(images: torch.Tensor, path: str | Path, nrow: int = 8) -> Path:
 def show_grid(images: torch.Tensor, nrow: int = 8, title: str | None = None, ax=None,
               save_to: str | Path | None = None):
     """Draw a grid of [-1, 1] images (and save it as a PNG when ``save_to`` is given)."""
+    import matplotlib.pyplot as plt
     grid = image_grid(images, nrow=nrow)
     if save_to is not None:
         save_grid(images, save_to, nrow=nrow)

@@ -1,9 +1,6 @@
 """A live view of training: curves and the latest fixed-noise grid, redrawn in place."""
 import io
 
-import matplotlib.pyplot as plt
-from IPython import get_ipython
-from IPython.display import Image, display
 
 from ..data.pixels import pixels_to_images
 from .curves import history_of, plot_d_outputs, plot_losses
@@ -26,6 +23,7 @@ class LiveView:
 
     def render(self, history) -> bytes:
         """The current state as PNG bytes: losses, D outputs, latest snapshot grid."""
+        import matplotlib.pyplot as plt
         fig = plt.figure(figsize=(14, 3.6))
         ax_loss, ax_d, ax_grid = (fig.add_subplot(1, 3, i) for i in (1, 2, 3))
         if len(history):
@@ -48,6 +46,8 @@ class LiveView:
     def update(self, source) -> None:
         """Redraw from a trainer (what the training loop passes) or a History; in a notebook the
         previous picture is replaced, elsewhere it is only rendered."""
+        from IPython import get_ipython
+        from IPython.display import Image, display
         self.last_png = self.render(self.subject(source))
         self.frames_drawn += 1
         if get_ipython() is None:

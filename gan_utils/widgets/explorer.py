@@ -9,7 +9,8 @@ from PIL import Image
 
 from ..data.pixels import denormalize
 from ..models.inputs import as_tensor
-from .latent import latent_dim_of, principal_directions
+from ..latent import latent_dim_of, principal_directions
+from ..models.sampling import evaluating
 
 
 class LatentExplorer:
@@ -24,7 +25,7 @@ class LatentExplorer:
     def __init__(self, G, directions: torch.Tensor | None = None, num_directions: int = 5,
                  seed: int = 0, digit: int = 0):
         self.latent_dim = latent_dim_of(G)
-        self.G = G.eval()
+        self.G = G  # left in the mode it is in: each picture is drawn in eval mode
         self.num_classes = getattr(G, "num_classes", None)
         if directions is None:
             directions = principal_directions(G, num_directions, seed=seed)
@@ -107,9 +108,10 @@ class LatentExplorer:
         """G's image for the current state, (C, H, W) in [-1, 1] ((1, 28, 28) for digits), on the CPU."""
         device = next(self.G.parameters()).device
         z = self.z[None].to(device)
-        if self.num_classes is None:
-            return self.G(z)[0].float().cpu()
-        return self.G.from_class_weights(z, self.class_weights[None].to(device))[0].float().cpu()
+        with evaluating(self.G):
+            if self.num_classes is None:
+                return self.G(z)[0].float().cpu()
+            return self.G.from_class_weights(z, self.class_weights[None].to(device))[0].float().cpu()
 
     def png(self, scale: int = 6) -> bytes:
         """The current image as PNG bytes (grayscale or RGB), enlarged ``scale`` times with sharp pixels."""

@@ -1,10 +1,12 @@
-"""Moving through the latent space: interpolation and a few directions worth sliding along."""
+"""Moving through the latent space (lesson 06): interpolation, directions worth sliding along, and
+how much a move changes the ink. Plain tensor math; the sliders live in ``gan_utils.widgets``."""
 import math
 import warnings
 
 import torch
 
-from ..models.inputs import as_tensor, check_whole_number
+from .models.inputs import as_tensor, check_whole_number
+from .models.sampling import evaluating, generate
 
 
 def latent_dim_of(G) -> int:
@@ -96,24 +98,19 @@ def principal_directions(G, count: int, num_points: int = 16, seed: int = 0, lab
     zs = torch.randn(num_points, latent_dim, generator=torch.Generator().manual_seed(seed))
     device = next(G.parameters()).device
     metric = torch.zeros(latent_dim, latent_dim, dtype=torch.float64)
-    was_training = G.training
-    G.eval()
-    for i, z in enumerate(zs):
-        if labels is None:
-            def draw(v):
-                return G(v[None]).flatten()
-        else:
-            label = labels[i:i + 1].to(device)
+    with evaluating(G):
+        for i, z in enumerate(zs):
+            label = None if labels is None else labels[i:i + 1].to(device)
 
-            def draw(v):
-                return G(v[None], label).flatten()
-        with warnings.catch_warnings():  # forward-mode AD may use a deprecated torch.jit helper inside
-            warnings.simplefilter("ignore", FutureWarning)
-            jacobian = torch.autograd.functional.jacobian(draw, z.to(device), vectorize=True,
-                                                          strategy="forward-mode")  # (784, latent_dim)
-        jacobian = jacobian.detach().double().cpu()
-        metric += jacobian.T @ jacobian
-    G.train(was_training)
+            def draw(v, label=label):
+                return generate(G, v[None], label).flatten()
+
+            with warnings.catch_warnings():  # forward-mode AD may use a deprecated torch.jit helper inside
+                warnings.simplefilter("ignore", FutureWarning)
+                jacobian = torch.autograd.functional.jacobian(draw, z.to(device), vectorize=True,
+                                                              strategy="forward-mode")  # (784, latent_dim)
+            jacobian = jacobian.detach().double().cpu()
+            metric += jacobian.T @ jacobian
     _, vectors = torch.linalg.eigh(metric)                                  # ascending eigenvalues
     directions = vectors[:, -count:].flip(1).T                              # (count, latent_dim)
     largest = directions.gather(1, directions.abs().argmax(1, keepdim=True))
@@ -155,11 +152,7 @@ def ink_change(G, direction: torch.Tensor, amount: float = 2.0, n: int = 64, see
     labels = None if num_classes is None else (torch.arange(n) % num_classes).to(device)
 
     def ink(codes):
-        images = G(codes) if labels is None else G(codes, labels)
-        return (images > 0).float().mean().item()
+        return (generate(G, codes, labels) > 0).float().mean().item()
 
-    was_training = G.training
-    G.eval()
-    ink_plus, ink_minus = ink(z + amount * direction), ink(z - amount * direction)
-    G.train(was_training)
-    return ink_plus - ink_minus
+    with evaluating(G):
+        return ink(z + amount * direction) - ink(z - amount * direction)
