@@ -16,6 +16,7 @@ from ..settings import get_device
 from .checkpoint import (CheckpointError, check_checkpoint_path, keep_aside, read_checkpoint,
                          restore_model, save_checkpoint)
 from .guards import check_batches, check_conditioning, check_generator, check_loss_fits_D, unwrap
+from .diagnosis import layer_gradient_norms
 from .health import NonFiniteError, check_figures, check_weights
 from .history import History
 from .hooks import Checkpoints, Hook, LiveUpdates, ProgressBar, Snapshots
@@ -129,11 +130,14 @@ class GANTrainer:
                                   real_label=self.real_label, joint=self.joint_D_step)
 
     def g_update(self, x_fake, labels=None) -> dict[str, torch.Tensor]:
-        """One update of G through the current D; ``x_fake`` still carries G's graph."""
+        """One update of G through the current D; ``x_fake`` still carries G's graph. Its figures
+        include the gradient norms that reached G's first and last layer (for the health panel)."""
         self.g_updates += 1
         if self.loss == "wgan-gp":
-            return wgan_generator_step(self.D, self.opt_G, x_fake, labels)
-        return generator_step(self.D, self.opt_G, self.criterion, x_fake, labels=labels, loss=self.loss)
+            figures = wgan_generator_step(self.D, self.opt_G, x_fake, labels)
+        else:
+            figures = generator_step(self.D, self.opt_G, self.criterion, x_fake, labels=labels, loss=self.loss)
+        return figures | layer_gradient_norms(self.G)   # what reached G's first and last layer
 
     def train_step(self, *batches) -> dict[str, torch.Tensor]:
         """One step: an update of D on each batch given (``d_steps`` of them in the loop), then one

@@ -1,0 +1,116 @@
+"""The bug lab's catalogue: real bugs from GAN code, each one line of ``loop.py`` changed.
+
+``with_bug(name)`` compiles ``loop.py`` with that one line replaced and returns the changed
+functions; ``show_bug(name)`` prints the line before and after, so the lesson shows the change
+itself rather than a hidden flag.
+"""
+import inspect
+import textwrap
+import types
+from dataclasses import dataclass
+
+from . import loop
+
+
+@dataclass(frozen=True)
+class Bug:
+    """One line of ``loop.py`` (``healthy``, as written there) and what a learner wrote instead."""
+    name: str
+    title: str
+    function: str           # the function of loop.py the line is in
+    healthy: str
+    buggy: str              # "" when the bug is a deleted line
+    diagnosis: str
+    kind: str = "gan"       # which step trains: "gan" (train_step) or "wgan" (wgan_step)
+
+
+BUGS = {bug.name: bug for bug in (
+    Bug("no_detach_in_D_step", "forgetting detach() in D's step", "train_step",
+        "logits_fake = D(x_fake.detach())", "logits_fake = D(x_fake)",
+        "D's loss reaches G: G's gradient in D's step is no longer 0, and G is pushed to make its fakes "
+        "look *more* fake, so D(G(z)) stays low."),
+    Bug("detach_in_G_step", "detaching in G's step", "train_step",
+        "logits_G = D(G(z_G))", "logits_G = D(G(z_G).detach())",
+        "G's step cuts the path back to G: the gradient reaching G is exactly 0, G never changes and "
+        "D wins outright."),
+    Bug("swapped_labels_in_G_step", "G trained towards \"fake\"", "train_step",
+        "loss_G = criterion(logits_G, real_labels)", "loss_G = criterion(logits_G, fake_labels)",
+        "G's loss falls while D(G(z)) falls too: G is helping D, the two numbers disagree."),
+    Bug("sigmoid_with_logits_loss", "a Sigmoid in D together with BCEWithLogitsLoss", "build_discriminator",
+        "nn.Linear(256, 1),", "nn.Linear(256, 1), nn.Sigmoid(),",
+        "the loss applies a second sigmoid: D's \"probabilities\" are stuck between 0.5 and 0.73 and "
+        "its loss can never fall below about 0.50."),
+    Bug("no_tanh", "a generator without Tanh while the data is in [-1, 1]", "build_generator",
+        "nn.Tanh(),", "nn.Identity(),",
+        "G's pixels leave [-1, 1]: D can tell fakes by their range alone, and the samples are "
+        "washed out where the data is black or white."),
+    Bug("data_in_0_1", "data left in [0, 1] while G ends in Tanh", "prepare",
+        "return images", "return images * 0.5 + 0.5",
+        "real backgrounds are 0 while G's Tanh is drawn towards -1 at first: D separates them at "
+        "once, and G wastes its first steps moving its whole range."),
+    Bug("no_zero_grad_for_G", "zero_grad() forgotten for G", "train_step",
+        "opt_G.zero_grad()", "",
+        "G's gradients add up step after step: the gradient G holds grows without end and its "
+        "updates follow old gradients."),
+    Bug("opt_D_steps_G", "opt_D built over G's parameters", "make_optimizers",
+        "opt_D = torch.optim.Adam(D.parameters(), lr=lr, betas=(0.5, 0.999))",
+        "opt_D = torch.optim.Adam(G.parameters(), lr=lr, betas=(0.5, 0.999))",
+        "D never learns: D(x) and D(G(z)) stay equal and its loss stays near log 2 = 0.693 from the "
+        "first step to the last."),
+    Bug("lr_D_too_large", "a learning rate ten times too large for D", "make_optimizers",
+        "opt_D = torch.optim.Adam(D.parameters(), lr=lr, betas=(0.5, 0.999))",
+        "opt_D = torch.optim.Adam(D.parameters(), lr=10 * lr, betas=(0.5, 0.999))",
+        "D overpowers G: its loss falls towards 0, D(G(z)) towards 0, and G's gradient shrinks."),
+    Bug("gp_eps_per_pixel", "the penalty's mixing weight drawn per pixel", "mix",
+        "eps = torch.rand(len(x_real), 1, 1, 1, device=x_real.device)",
+        "eps = torch.rand_like(x_real)",
+        "x_hat is no longer on the line between a real and a fake image, so the penalty holds the "
+        "critic's slope to 1 at the wrong places.", kind="wgan"),
+    Bug("gp_norm_wrong_dim", "the penalty's gradient norm taken over the batch", "gradient_penalty",
+        "return (grads.flatten(1).norm(dim=1) - 1).square().mean()",
+        "return (grads.flatten(1).norm(dim=0) - 1).square().mean()",
+        "one norm per pixel across the batch instead of one per image: the critic's real slope "
+        "settles far from 1.", kind="wgan"),
+)}
+
+
+def _line(bug: Bug) -> tuple[list[str], int]:
+    """The lines of loop.py and the index of the one line the bug changes: exactly one line of its
+    function must read ``bug.healthy`` (comments aside)."""
+    lines = inspect.getsource(loop).splitlines()
+    body, first = inspect.getsourcelines(getattr(loop, bug.function))
+    found = [first - 1 + i for i, line in enumerate(body) if line.split("  #")[0].strip() == bug.healthy]
+    if len(found) != 1:
+        raise ValueError(f"bug {bug.name!r}: expected one line '{bug.healthy}' in loop.{bug.function}, "
+                         f"found {len(found)}")
+    return lines, found[0]
+
+
+def get_bug(name: str) -> Bug:
+    """The bug called ``name``, or a clear error listing the names there are."""
+    if name not in BUGS:
+        raise ValueError(f"there is no bug called {name!r}; the lab has: {', '.join(BUGS)}")
+    return BUGS[name]
+
+
+def with_bug(name: str | None) -> types.SimpleNamespace:
+    """loop.py's functions with the bug's one line changed (the healthy ones for ``None``)."""
+    if name is None:
+        return types.SimpleNamespace(**{k: v for k, v in vars(loop).items() if not k.startswith("__")})
+    bug = get_bug(name)
+    lines, index = _line(bug)
+    indent = lines[index][:len(lines[index]) - len(lines[index].lstrip())]
+    lines[index] = indent + (bug.buggy or "pass")      # an empty buggy line: the line was deleted
+    namespace = {"__name__": f"{loop.__name__}_with_{name}", "__package__": __package__}
+    exec(compile("\n".join(lines) + "\n", f"<loop.py with {name}>", "exec"), namespace)
+    return types.SimpleNamespace(**{k: v for k, v in namespace.items() if not k.startswith("__")})
+
+
+def show_bug(name: str) -> str:
+    """The change, as a diff of the one line: which function, the healthy line, the buggy one."""
+    bug = get_bug(name)
+    lines, index = _line(bug)
+    return textwrap.dedent(f"""\
+        {bug.title}  (loop.py, line {index + 1}, in {bug.function})
+        - {bug.healthy}
+        + {bug.buggy or "(nothing: the line is gone)"}""")

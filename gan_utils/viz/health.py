@@ -1,0 +1,80 @@
+"""The health panel: a run's vital signs in one row (losses, D's verdicts, the gradient reaching G,
+its latest samples) with the warnings ``diagnose`` finds written under it (lesson 08)."""
+import math
+
+from ..train.diagnosis import diagnose
+from .curves import history_of, moving_average
+from .grids import image_grid
+
+REAL_COLOUR, FAKE_COLOUR = "#0072B2", "#E69F00"   # blue and orange: told apart with any colour vision
+
+
+def _plot(ax, history, key: str, smooth: int, **style) -> None:
+    values = [v for v in history[key]] if key in history else []
+    if values and not all(math.isnan(v) for v in values):
+        steps = history.step[len(history.step) - len(moving_average(values, smooth)):]
+        ax.plot(steps, moving_average(values, smooth), **style)
+
+
+def plot_health(source, axes=None, title: str | None = None, smooth: int = 10) -> list:
+    """Draw one run's panel on four axes (made when not given); returns the warnings found."""
+    import matplotlib.pyplot as plt
+    history = history_of(source, "the health panel")
+    if axes is None:
+        _, axes = plt.subplots(1, 4, figsize=(16, 3.4), gridspec_kw={"width_ratios": [1, 1, 1, 0.8]})
+    ax_loss, ax_d, ax_grad, ax_img = axes
+    wgan = "wasserstein" in history
+    if wgan:
+        _plot(ax_loss, history, "wasserstein", smooth, color="black", label="E[C(x)] - E[C(G(z))]")
+        _plot(ax_d, history, "critic_slope", smooth, color="purple", label="critic slope |∇C|")
+        ax_d.axhline(1.0, color="grey", lw=0.8, ls="--")
+    else:
+        _plot(ax_loss, history, "loss_D", smooth, color=REAL_COLOUR, label="loss_D")
+        _plot(ax_loss, history, "loss_G", smooth, color=FAKE_COLOUR, label="loss_G")
+        ax_loss.axhline(math.log(2), color="grey", lw=0.8, ls="--")
+        _plot(ax_d, history, "D_x", smooth, color=REAL_COLOUR, label="D(x)")
+        _plot(ax_d, history, "D_G_z1", smooth, color=FAKE_COLOUR, ls="--", label="D(G(z))")
+        ax_d.set_ylim(-0.03, 1.03)
+    _plot(ax_grad, history, "grad_G_last", smooth, color="black", label="G's last layer")
+    _plot(ax_grad, history, "grad_G_first", smooth, color="grey", ls="--", label="G's first layer")
+    _plot(ax_grad, history, "grad_G_in_D_step", smooth, color="crimson", ls=":", label="G, after D's step")
+    grads = [v for k in ("grad_G_last", "grad_G_first") if k in history for v in history[k]]
+    if grads and max(grads) > 0:
+        ax_grad.set_yscale("symlog", linthresh=1e-3)
+    for ax, name in ((ax_loss, "the Wasserstein estimate" if wgan else "losses"),
+                     (ax_d, "the critic's slope" if wgan else "D's verdicts"),
+                     (ax_grad, "gradient norm reaching G")):
+        ax.set_title(name, fontsize=10)
+        ax.set_xlabel("step")
+        if ax.lines:
+            ax.legend(fontsize=7, loc="best")
+    if history.snapshots:
+        step, images = history.snapshots[-1]
+        ax_img.imshow(image_grid(images[:16].float() / 127.5 - 1, nrow=4).permute(1, 2, 0).numpy())
+        ax_img.set_title(f"G after {step} steps", fontsize=10)
+    ax_img.axis("off")
+    if title:
+        ax_loss.figure.suptitle(title, fontsize=12, weight="bold")
+    return diagnose(history)
+
+
+def show_health(*runs, titles=None, smooth: int = 10, warnings: bool = True) -> list[list]:
+    """Panels for several runs, one row each (a healthy run above a buggy one, say), with each
+    run's warnings printed under the figure (``warnings=False`` leaves them for you to find).
+    Returns each run's warnings."""
+    import matplotlib.pyplot as plt
+    titles = list(titles) if titles is not None else [f"run {i + 1}" for i in range(len(runs))]
+    if len(titles) != len(runs):
+        raise ValueError(f"got {len(titles)} titles for {len(runs)} runs: give one title per run")
+    fig, axes = plt.subplots(len(runs), 4, figsize=(16, 3.6 * len(runs)), squeeze=False,
+                             gridspec_kw={"width_ratios": [1, 1, 1, 0.8]})
+    found = []
+    for row, run, title in zip(axes, runs, titles):
+        findings = plot_health(run, axes=row, smooth=smooth)
+        row[0].set_ylabel(title, fontsize=11, weight="bold")
+        found.append(findings)
+    fig.tight_layout()
+    plt.show()
+    for title, findings in zip(titles, found if warnings else []):
+        print(f"{title}: " + ("no warnings" if not findings else "\n   ".join([""] + [str(f) for f in findings])))
+    return found
