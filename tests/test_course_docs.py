@@ -25,7 +25,7 @@ def test_each_lesson_ends_with_a_link_to_the_next(index):
 
 def test_readme_links_every_lesson_the_glossary_and_the_teacher_guide():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for target in [*LESSONS, NOTEBOOKS / "GLOSSARY.md", NOTEBOOKS / "TEACHER_GUIDE.md"]:
+    for target in [*LESSONS, NOTEBOOKS / "GLOSSARY.md", NOTEBOOKS / "TEACHER_GUIDE.md", NOTEBOOKS / "SYMPTOMS.md"]:
         assert f"(notebooks/{target.name})" in readme, target.name
 
 
@@ -39,7 +39,7 @@ def test_glossary_has_the_terms_of_the_source_material():
 
 
 @pytest.mark.parametrize("doc", [ROOT / "README.md", NOTEBOOKS / "GLOSSARY.md", NOTEBOOKS / "TEACHER_GUIDE.md",
-                                 *LESSONS], ids=lambda p: p.name)
+                                 NOTEBOOKS / "SYMPTOMS.md", *LESSONS], ids=lambda p: p.name)
 def test_relative_links_point_at_files_that_exist(doc):
     text = markdown_of(doc) if doc.suffix == ".ipynb" else doc.read_text(encoding="utf-8")
     for target in LINK.findall(text):

@@ -55,8 +55,8 @@ BUGS = {bug.name: bug for bug in (
     Bug("opt_D_steps_G", "opt_D built over G's parameters", "make_optimizers",
         "opt_D = torch.optim.Adam(D.parameters(), lr=lr, betas=(0.5, 0.999))",
         "opt_D = torch.optim.Adam(G.parameters(), lr=lr, betas=(0.5, 0.999))",
-        "D never learns: D(x) and D(G(z)) stay equal and its loss stays near log 2 = 0.693 from the "
-        "first step to the last."),
+        "D never learns: D(x) stays where a fresh D starts (about 0.5) while G learns to fool the "
+        "frozen D, so D(G(z)) climbs towards 1 and D's loss rises above log 2."),
     Bug("lr_D_too_large", "a learning rate ten times too large for D", "make_optimizers",
         "opt_D = torch.optim.Adam(D.parameters(), lr=lr, betas=(0.5, 0.999))",
         "opt_D = torch.optim.Adam(D.parameters(), lr=10 * lr, betas=(0.5, 0.999))",
