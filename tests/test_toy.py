@@ -127,9 +127,19 @@ def test_live_view_and_stepper_draw_the_lab():
 # The failures of lesson 07, with the same settings and seeds: each failure run must score worse
 # than its fix on the lesson's number.
 
-def test_mode_collapse_on_the_ring_G_faster_than_D_covers_fewer_modes():
-    collapsed = ToyGAN(lr=1e-3, lr_D=1e-4, seed=0).train(1000, progress=False)
-    balanced = ToyGAN(lr=1e-3, seed=0).train(1000, progress=False)
+@pytest.fixture(scope="module")
+def balanced():
+    """G and D at the same learning rate for 1000 steps: the reference run of the failure tests."""
+    return ToyGAN(lr=1e-3, seed=0).train(1000, progress=False)
+
+
+@pytest.fixture(scope="module")
+def collapsed():
+    """G ten times faster than D for 1000 steps: lesson 07's collapsed ring."""
+    return ToyGAN(lr=1e-3, lr_D=1e-4, seed=0).train(1000, progress=False)
+
+
+def test_mode_collapse_on_the_ring_G_faster_than_D_covers_fewer_modes(collapsed, balanced):
     assert collapsed.coverage().modes_covered <= 2
     assert balanced.coverage().modes_covered >= 6
 
@@ -142,15 +152,14 @@ def test_saturating_loss_stalls_where_the_non_saturating_loss_learns():
     assert mean_pull(saturating) < mean_pull(non_saturating)
 
 
-def test_a_discriminator_learning_too_fast_keeps_the_gap_open_and_covers_fewer_modes():
+def test_a_discriminator_learning_too_fast_keeps_the_gap_open_and_covers_fewer_modes(balanced):
     overpowered = ToyGAN(lr=1e-3, lr_D=1e-2, seed=0).train(1000, progress=False)
-    healthy = ToyGAN(lr=1e-3, seed=0).train(1000, progress=False)
+    healthy = balanced
     gap = lambda lab: lab.history.mean("D_x", 200) - lab.history.mean("D_G_z1", 200)
     assert gap(overpowered) > gap(healthy) + 0.2
     assert overpowered.coverage().modes_covered < healthy.coverage().modes_covered
 
 
-def test_wgan_gp_covers_the_ring_where_the_collapsed_run_does_not():
+def test_wgan_gp_covers_the_ring_where_the_collapsed_run_does_not(collapsed):
     wgan = ToyGAN(loss="wgan-gp", d_steps=5, lr=3e-4, betas=(0.5, 0.9), seed=0).train(500, progress=False)
-    collapsed = ToyGAN(lr=1e-3, lr_D=1e-4, seed=0).train(500, progress=False)
     assert wgan.coverage().modes_covered >= 4 > collapsed.coverage().modes_covered

@@ -1,3 +1,5 @@
+import re
+
 import matplotlib
 import numpy as np
 import pytest
@@ -47,3 +49,13 @@ def test_show_progress_gives_html_and_a_gif(tmp_path):
 def test_no_snapshots_is_a_clear_error():
     with pytest.raises(ValueError, match="train for at least one epoch"):
         progress_animation(History())
+
+
+def test_the_player_works_offline_with_plain_symbols_for_its_buttons():
+    from gan_utils.viz import animation_player
+    snapshots = [(step, torch.full((4, 1, 28, 28), value)) for step, value in ((0, -1.0), (10, -0.5), (20, 0.5))]
+    page = animation_player(progress_animation(snapshots)).data
+    assert not re.search(r'(?:src|href)="https?://', page)       # no Font Awesome from a CDN
+    assert 'class="fa' not in page and page.count('aria-hidden="true"') == 9
+    assert "\u25b6" in page and 'aria-label="Play"' in page
+    assert show_progress(snapshots).data.count('aria-hidden="true"') == 9

@@ -128,8 +128,8 @@ def mean_pull(lab, n: int = 500) -> float:
 
 
 def toy_animation(lab, interval: int = 150):
-    """A matplotlib animation of G's points at each snapshot over the real data (``to_jshtml()``
-    to show it in a notebook)."""
+    """A matplotlib animation of G's points at each snapshot over the real data (show it in a notebook
+    with ``gan_utils.viz.animation_player``)."""
     import matplotlib.pyplot as plt
     from matplotlib.animation import FuncAnimation
     if not lab.snapshots:

@@ -1,6 +1,7 @@
 """The training-progress animation: G's output on the same fixed noise, snapshot after snapshot."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -115,4 +116,25 @@ def show_progress(snapshots, gif_path: str | Path | None = None, **options) -> H
     animation = progress_animation(snapshots, **options)
     if gif_path is not None:
         save_gif(animation, gif_path)
-    return HTML(animation.to_jshtml())
+    return animation_player(animation)
+
+
+# matplotlib's player draws its buttons with Font Awesome icons fetched from a CDN: offline they are
+# blank. Plain symbols that every font has replace them (each button keeps its title and aria-label).
+BUTTON_SYMBOLS = {"fa-minus": "−", "fa-fast-backward": "|◀◀", "fa-step-backward": "|◀",
+                  "fa-play fa-flip-horizontal": "◀", "fa-pause": "||", "fa-play": "▶",
+                  "fa-step-forward": "▶|", "fa-fast-forward": "▶▶|", "fa-plus": "+"}
+ICON = re.compile(r'<i class="fa (fa-[a-z-]+(?: fa-flip-horizontal)?)"></i>')
+REMOTE_STYLESHEET = re.compile(r'<link rel="stylesheet"\s+href="https?://[^"]*"\s*/?>')
+
+
+def animation_player(animation) -> HTML:
+    """The animation as matplotlib's interactive player (``to_jshtml``) that needs no internet: its
+    buttons show plain symbols instead of icons from a CDN, and the page requests nothing."""
+    from IPython.display import HTML
+    page = REMOTE_STYLESHEET.sub("", animation.to_jshtml())
+    page = ICON.sub(lambda icon: f'<span aria-hidden="true">{BUTTON_SYMBOLS.get(icon.group(1), "?")}</span>', page)
+    if re.search(r'(?:src|href)="https?://', page):
+        raise RuntimeError("the animation player still refers to a remote address; the course's "
+                           "offline player needs updating for this matplotlib version")
+    return HTML(page)
