@@ -119,6 +119,45 @@ def check_function(function, reference, inputs: list[tuple], atol: float = 1e-5,
     return _correct(f"it matches on all {len(inputs)} test inputs.")
 
 
+def check_module(answer, reference, example_input: torch.Tensor, atol: float = 1e-5,
+                 hint: str | None = None) -> CheckResult:
+    """A network built like ``reference``: the same parameter shapes in the same order and, with
+    the reference's weights copied in, the same output on ``example_input`` (both in eval mode)."""
+    if _missing(answer) or not isinstance(answer, torch.nn.Module):
+        return _not_yet("expected a network (an nn.Module such as nn.Sequential): " + _PLACEHOLDER)
+    named = list(answer.named_parameters())
+    mine, theirs = [p for _, p in named], list(reference.parameters())
+    for index, ((name, a), b) in enumerate(zip(named, theirs)):
+        if a.shape != b.shape:
+            return _not_yet(f"parameter {index + 1} in order (your {name}) has shape {tuple(a.shape)}; the "
+                            f"course's model has {tuple(b.shape)} there.", hint)
+    if len(mine) != len(theirs):
+        return _not_yet(f"your network has {len(mine)} parameter tensors, the course's has {len(theirs)}: "
+                        f"a layer is missing or extra (a bias=False forgotten?).", hint)
+    buffers = [(a, b) for a, b in zip(answer.buffers(), reference.buffers()) if a.shape == b.shape]
+    with torch.no_grad():
+        for a, b in zip(mine, theirs):
+            a.copy_(b)
+        for a, b in buffers:
+            a.copy_(b)
+        was_training, answer_was_training = reference.training, answer.training
+        reference.eval(), answer.eval()
+        try:
+            got, expected = answer(example_input.clone()), reference(example_input.clone())
+        except Exception as err:  # the learner's code: report it, don't crash the check
+            return _not_yet(f"running it on an input of shape {tuple(example_input.shape)} raised "
+                            f"{type(err).__name__}: {err}", hint)
+        finally:
+            reference.train(was_training), answer.train(answer_was_training)
+    if got.shape != expected.shape:
+        return _not_yet(f"it returns shape {tuple(got.shape)}, the course's model {tuple(expected.shape)}.", hint)
+    result = check_tensor(got, expected, atol)
+    if not result:
+        return _not_yet("same layers, but with the same weights it computes something else (an "
+                        "activation or its order?): " + result.message.removeprefix("❌ Not yet: "), hint)
+    return _correct("same layers, same output as the course's model.")
+
+
 def check_choice(answer, expected: str, options: str = "abcd", hint: str | None = None) -> CheckResult:
     """A multiple-choice letter such as "b" (case and spaces do not matter)."""
     if _missing(answer):

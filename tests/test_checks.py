@@ -59,3 +59,18 @@ def test_check_choice():
     assert check_choice(" B ", "b")
     assert not check_choice("a", "b") and "'a' is not" in repr(check_choice("a", "b"))
     assert "one letter" in repr(check_choice("z", "b"))
+
+
+def test_check_module_compares_layers_and_output_with_the_weights_copied():
+    from torch import nn
+
+    from gan_utils.checks import check_module
+    reference = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+    x = torch.randn(5, 3)
+    assert check_module(nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2)), reference, x)
+    assert "Not yet" in repr(check_module(..., reference, x))
+    assert "has (4, 3) there" in repr(check_module(nn.Sequential(nn.Linear(3, 5), nn.ReLU(), nn.Linear(5, 2)), reference, x))
+    wrong = check_module(nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2)), reference, x)
+    assert not wrong and "computes something else" in repr(wrong)
+    assert "parameter tensors" in repr(check_module(nn.Sequential(nn.Linear(3, 4)), reference, x))
+    assert reference.training                                     # handed back in its own mode
