@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 import torch
 
+from .language import say
+
 
 @dataclass
 class CheckResult:
@@ -20,72 +22,87 @@ class CheckResult:
 
 
 def _correct(detail: str = "") -> CheckResult:
-    return CheckResult(True, "✅ Correct!" + (f" {detail}" if detail else ""))
+    return CheckResult(True, say("✅ Correct!", "✅ 正确！") + (f" {detail}" if detail else ""))
+
+
+def _not_yet_prefix() -> str:
+    return say("❌ Not yet: ", "❌ 还不对：")
 
 
 def _not_yet(detail: str, hint: str | None = None) -> CheckResult:
-    return CheckResult(False, "❌ Not yet: " + detail + (f"\n   Hint: {hint}" if hint else ""))
+    hint_line = "\n   " + say("Hint: ", "提示：") + hint if hint else ""
+    return CheckResult(False, _not_yet_prefix() + detail + hint_line)
 
 
 def _missing(answer) -> bool:
     return answer is None or answer is Ellipsis
 
 
-_PLACEHOLDER = "replace the ... with your answer, run that cell, then run this check again."
+def _placeholder() -> str:
+    return say("replace the ... with your answer, run that cell, then run this check again.",
+               "把 ... 换成你的答案，运行那个单元格，再运行这个检查。")
 
 
 def check_value(answer, expected: float, tol: float = 1e-4, hint: str | None = None) -> CheckResult:
     """A single number, correct within ``tol`` (absolute, or relative for large values)."""
     if _missing(answer):
-        return _not_yet(_PLACEHOLDER)
+        return _not_yet(_placeholder())
     if isinstance(answer, torch.Tensor):
         if answer.numel() != 1:
-            return _not_yet(f"expected a single number, got a tensor of shape {tuple(answer.shape)}.")
+            return _not_yet(say(f"expected a single number, got a tensor of shape {tuple(answer.shape)}.",
+                               f"需要一个数，得到的是形状为 {tuple(answer.shape)} 的张量。"))
         answer = answer.item()
     try:
         value = float(answer)
     except (TypeError, ValueError):
-        return _not_yet(f"expected a number, got {type(answer).__name__} {answer!r}.")
+        return _not_yet(say(f"expected a number, got {type(answer).__name__} {answer!r}.",
+                           f"需要一个数，得到的是 {type(answer).__name__} {answer!r}。"))
     if math.isclose(value, expected, rel_tol=tol, abs_tol=tol):
         return _correct(f"({value:.6g})")
-    return _not_yet(f"your answer is {value:.6g}; that is not it.", hint)
+    return _not_yet(say(f"your answer is {value:.6g}; that is not it.", f"你的答案是 {value:.6g}，不对。"), hint)
 
 
 def check_shape(answer, expected: tuple, hint: str | None = None) -> CheckResult:
     """A shape, given as a tuple, a torch.Size or a tensor (whose shape is used)."""
     if _missing(answer):
-        return _not_yet(_PLACEHOLDER)
+        return _not_yet(_placeholder())
     shape = tuple(answer.shape) if hasattr(answer, "shape") else answer
     try:
         shape = tuple(int(d) for d in shape)
     except (TypeError, ValueError):
-        return _not_yet(f"expected a shape such as (1, 28, 28), got {answer!r}.")
+        return _not_yet(say(f"expected a shape such as (1, 28, 28), got {answer!r}.",
+                           f"需要一个形状，例如 (1, 28, 28)，得到的是 {answer!r}。"))
     if shape == tuple(expected):
-        return _correct(f"shape {shape}")
-    return _not_yet(f"expected shape {tuple(expected)}, got {shape}.", hint)
+        return _correct(say(f"shape {shape}", f"形状 {shape}"))
+    return _not_yet(say(f"expected shape {tuple(expected)}, got {shape}.",
+                        f"形状应为 {tuple(expected)}，得到的是 {shape}。"), hint)
 
 
 def check_tensor(answer, expected: torch.Tensor, atol: float = 1e-5,
                  hint: str | None = None) -> CheckResult:
     """A tensor (or a list of numbers) equal to ``expected`` in shape and, within ``atol``, in every value."""
     if _missing(answer):
-        return _not_yet(_PLACEHOLDER)
+        return _not_yet(_placeholder())
     if not isinstance(answer, torch.Tensor):
         try:  # a list or a number is fine: compare its values
             answer = torch.as_tensor(answer, dtype=expected.dtype)
         except (TypeError, ValueError, RuntimeError):
-            return _not_yet(f"expected a tensor (or a list of numbers), got {type(answer).__name__} {answer!r}.")
+            return _not_yet(say(f"expected a tensor (or a list of numbers), got {type(answer).__name__} {answer!r}.",
+                                f"需要一个张量（或一串数），得到的是 {type(answer).__name__} {answer!r}。"))
     if answer.shape != expected.shape:
-        return _not_yet(f"expected shape {tuple(expected.shape)}, got {tuple(answer.shape)}.", hint)
+        return _not_yet(say(f"expected shape {tuple(expected.shape)}, got {tuple(answer.shape)}.",
+                            f"形状应为 {tuple(expected.shape)}，得到的是 {tuple(answer.shape)}。"), hint)
     if torch.isnan(answer).any() and not torch.isnan(expected).any():
-        return _not_yet("your tensor contains NaN values.", hint)
+        return _not_yet(say("your tensor contains NaN values.", "你的张量里有 NaN。"), hint)
     diff = _differences(answer, expected)
     worst = diff.max().item() if diff.numel() else 0.0
     if worst <= atol:
         return _correct()
     where = tuple(int(i) for i in torch.nonzero(diff == diff.max())[0])
-    return _not_yet(f"values differ by up to {worst:.3g} (at index {where}: yours "
-                    f"{answer[where].item():.6g}, expected {expected[where].item():.6g}).", hint)
+    return _not_yet(say(f"values differ by up to {worst:.3g} (at index {where}: yours "
+                        f"{answer[where].item():.6g}, expected {expected[where].item():.6g}).",
+                        f"数值最多相差 {worst:.3g}（在下标 {where}：你的是 {answer[where].item():.6g}，"
+                        f"应为 {expected[where].item():.6g}）。"), hint)
 
 
 def _differences(answer: torch.Tensor, expected: torch.Tensor) -> torch.Tensor:
@@ -100,23 +117,27 @@ def check_function(function, reference, inputs: list[tuple], atol: float = 1e-5,
                    hint: str | None = None) -> CheckResult:
     """A function that agrees with ``reference`` on every tuple of arguments in ``inputs``."""
     if _missing(function) or not callable(function):
-        return _not_yet("expected a function: " + _PLACEHOLDER)
+        return _not_yet(say("expected a function: ", "需要一个函数：") + _placeholder())
     for args in inputs:
         args = args if isinstance(args, tuple) else (args,)  # one bare argument is one input
         try:
             got = function(*_copies(args))  # fresh copies: an in-place edit can't fool the reference
         except Exception as err:  # the learner's code: report it, don't crash the check
-            return _not_yet(f"calling it on {_short(args)} raised {type(err).__name__}: {err}", hint)
+            return _not_yet(say(f"calling it on {_short(args)} raised {type(err).__name__}: {err}",
+                                f"用 {_short(args)} 调用它时抛出 {type(err).__name__}：{err}"), hint)
         if _missing(got):
-            return _not_yet(f"it returned {got!r} on {_short(args)}: finish its body.")
+            return _not_yet(say(f"it returned {got!r} on {_short(args)}: finish its body.",
+                                f"它在 {_short(args)} 上返回了 {got!r}：请把函数体写完。"))
         values = _as_numbers(got)
         if values is None:
-            return _not_yet(f"it returned {type(got).__name__} {reprlib.repr(got)} on {_short(args)}; "
-                            f"expected a tensor or a number.", hint)
+            return _not_yet(say(f"it returned {type(got).__name__} {reprlib.repr(got)} on {_short(args)}; "
+                                f"expected a tensor or a number.",
+                                f"它在 {_short(args)} 上返回了 {type(got).__name__} {reprlib.repr(got)}；"
+                                f"需要一个张量或一个数。"), hint)
         result = check_tensor(values, torch.as_tensor(reference(*_copies(args)), dtype=torch.float64), atol)
         if not result:
-            return _not_yet(f"on {_short(args)}: " + result.message.removeprefix("❌ Not yet: "), hint)
-    return _correct(f"it matches on all {len(inputs)} test inputs.")
+            return _not_yet(say(f"on {_short(args)}: ", f"在 {_short(args)} 上：") + result.message.removeprefix(_not_yet_prefix()), hint)
+    return _correct(say(f"it matches on all {len(inputs)} test inputs.", f"全部 {len(inputs)} 组测试输入都一致。"))
 
 
 def check_module(answer, reference, example_input: torch.Tensor, atol: float = 1e-5,
@@ -124,16 +145,20 @@ def check_module(answer, reference, example_input: torch.Tensor, atol: float = 1
     """A network built like ``reference``: the same parameter shapes in the same order and, with
     the reference's weights copied in, the same output on ``example_input`` (both in eval mode)."""
     if _missing(answer) or not isinstance(answer, torch.nn.Module):
-        return _not_yet("expected a network (an nn.Module such as nn.Sequential): " + _PLACEHOLDER)
+        return _not_yet(say("expected a network (an nn.Module such as nn.Sequential): ", "需要一个网络（nn.Module，例如 nn.Sequential）：") + _placeholder())
     named = list(answer.named_parameters())
     mine, theirs = [p for _, p in named], list(reference.parameters())
     for index, ((name, a), b) in enumerate(zip(named, theirs)):
         if a.shape != b.shape:
-            return _not_yet(f"parameter {index + 1} in order (your {name}) has shape {tuple(a.shape)}; the "
-                            f"course's model has {tuple(b.shape)} there.", hint)
+            return _not_yet(say(f"parameter {index + 1} in order (your {name}) has shape {tuple(a.shape)}; the "
+                                f"course's model has {tuple(b.shape)} there.",
+                                f"按顺序第 {index + 1} 个参数（你的 {name}）形状为 {tuple(a.shape)}；"
+                                f"课程的模型在这里是 {tuple(b.shape)}。"), hint)
     if len(mine) != len(theirs):
-        return _not_yet(f"your network has {len(mine)} parameter tensors, the course's has {len(theirs)}: "
-                        f"a layer is missing or extra (a bias=False forgotten?).", hint)
+        return _not_yet(say(f"your network has {len(mine)} parameter tensors, the course's has {len(theirs)}: "
+                            f"a layer is missing or extra (a bias=False forgotten?).",
+                            f"你的网络有 {len(mine)} 个参数张量，课程的有 {len(theirs)} 个："
+                            f"少了或多了一层（忘了 bias=False？）。"), hint)
     buffers = [(a, b) for a, b in zip(answer.buffers(), reference.buffers()) if a.shape == b.shape]
     with torch.no_grad():
         for a, b in zip(mine, theirs):
@@ -145,29 +170,34 @@ def check_module(answer, reference, example_input: torch.Tensor, atol: float = 1
         try:
             got, expected = answer(example_input.clone()), reference(example_input.clone())
         except Exception as err:  # the learner's code: report it, don't crash the check
-            return _not_yet(f"running it on an input of shape {tuple(example_input.shape)} raised "
-                            f"{type(err).__name__}: {err}", hint)
+            return _not_yet(say(f"running it on an input of shape {tuple(example_input.shape)} raised "
+                                f"{type(err).__name__}: {err}",
+                                f"在形状为 {tuple(example_input.shape)} 的输入上运行时抛出 "
+                                f"{type(err).__name__}：{err}"), hint)
         finally:
             reference.train(was_training), answer.train(answer_was_training)
     if got.shape != expected.shape:
-        return _not_yet(f"it returns shape {tuple(got.shape)}, the course's model {tuple(expected.shape)}.", hint)
+        return _not_yet(say(f"it returns shape {tuple(got.shape)}, the course's model {tuple(expected.shape)}.",
+                            f"它输出的形状是 {tuple(got.shape)}，课程的模型是 {tuple(expected.shape)}。"), hint)
     result = check_tensor(got, expected, atol)
     if not result:
-        return _not_yet("same layers, but with the same weights it computes something else (an "
-                        "activation or its order?): " + result.message.removeprefix("❌ Not yet: "), hint)
-    return _correct("same layers, same output as the course's model.")
+        return _not_yet(say("same layers, but with the same weights it computes something else (an "
+                            "activation or its order?): ",
+                            "层都一样，但权重相同时算出的结果不同（激活函数或它的位置？）：") + result.message.removeprefix(_not_yet_prefix()), hint)
+    return _correct(say("same layers, same output as the course's model.", "层和输出都与课程的模型一致。"))
 
 
 def check_choice(answer, expected: str, options: str = "abcd", hint: str | None = None) -> CheckResult:
     """A multiple-choice letter such as "b" (case and spaces do not matter)."""
     if _missing(answer):
-        return _not_yet(_PLACEHOLDER)
+        return _not_yet(_placeholder())
     letter = str(answer).strip().lower()
     if len(letter) != 1 or letter not in options:
-        return _not_yet(f"answer with one letter out of {', '.join(options)}; got {answer!r}.")
+        return _not_yet(say(f"answer with one letter out of {', '.join(options)}; got {answer!r}.",
+                           f"请用 {', '.join(options)} 中的一个字母作答；得到的是 {answer!r}。"))
     if letter == expected.lower():
         return _correct()
-    return _not_yet(f"{letter!r} is not the best answer.", hint)
+    return _not_yet(say(f"{letter!r} is not the best answer.", f"{letter!r} 不是最好的答案。"), hint)
 
 
 def _as_numbers(value) -> torch.Tensor | None:

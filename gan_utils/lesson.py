@@ -7,6 +7,7 @@ import sys
 import torch
 
 from .data.files import display_path, verify_file
+from .language import language, say, set_language
 from .data.mnist import BUNDLED_IMAGES, BUNDLED_LABELS, full_mnist_dir, full_mnist_on_disk
 from .metrics.classifier import check_weights, classifier_path
 from .pretrained import PRETRAINED, pretrained_path, rebuild_command
@@ -16,23 +17,35 @@ from .settings import FAST_ENV_VAR, DataFileError, data_dir, get_device, mode_na
 def mnist_source_summary() -> str:
     """Which MNIST ``load_mnist()`` will use here, in one line, without loading it."""
     if full_mnist_on_disk():
-        return f"full MNIST (60000 training digits) from {display_path(full_mnist_dir())}/"
-    return (f"bundled MNIST subset (5000 digits) from {display_path(data_dir())}/; the full "
-            f"set is used once it is in {display_path(full_mnist_dir())}/")
+        where = display_path(full_mnist_dir())
+        return say(f"full MNIST (60000 training digits) from {where}/",
+                   f"完整 MNIST（60000 个训练数字），来自 {where}/")
+    bundled, full = display_path(data_dir()), display_path(full_mnist_dir())
+    return say(f"bundled MNIST subset (5000 digits) from {bundled}/; the full set is used once it is in {full}/",
+               f"随课程附带的 MNIST 子集（5000 个数字），来自 {bundled}/；完整数据集放进 {full}/ 后自动改用")
 
 
-def start_lesson(seed: int = 0) -> torch.device:
-    """Seed everything, print mode, device and data source, and return the device to use."""
+def start_lesson(seed: int = 0, lang: str | None = None) -> torch.device:
+    """Seed everything, print mode, device and data source, and return the device to use.
+    ``lang="zh"`` makes the course's helpers print in Simplified Chinese from here on."""
+    if lang is not None:
+        set_language(lang)
+    if language() == "zh":
+        from .viz.fonts import use_chinese_font  # matplotlib's default font has no Chinese glyphs
+        use_chinese_font()
     seed_everything(seed)
     device = get_device()
     if mode_name() == "fast":
-        mode = f"fast ({FAST_ENV_VAR}={os.environ[FAST_ENV_VAR]}): short runs for testing"
+        setting = f"{FAST_ENV_VAR}={os.environ[FAST_ENV_VAR]}"
+        mode = say(f"fast ({setting}): short runs for testing", f"快速（{setting}）：用于测试的短时运行")
     else:
-        mode = f"full (set {FAST_ENV_VAR}=1 for a quick test run)"
-    print(f"Mode:   {mode}")
-    print(f"Device: {device}" + ("" if device.type != "cpu" else " (no GPU needed for this course)"))
-    print(f"Data:   {mnist_source_summary()}")
-    print(f"Seed:   {seed}")
+        mode = say(f"full (set {FAST_ENV_VAR}=1 for a quick test run)",
+                   f"完整（设 {FAST_ENV_VAR}=1 可快速试跑）")
+    cpu_note = say(" (no GPU needed for this course)", "（本课程不需要 GPU）") if device.type == "cpu" else ""
+    print(say("Mode:  ", "模式：") + f" {mode}")
+    print(say("Device:", "设备：") + f" {device}{cpu_note}")
+    print(say("Data:  ", "数据：") + f" {mnist_source_summary()}")
+    print(say("Seed:  ", "种子：") + f" {seed}")
     return device
 
 
@@ -47,8 +60,8 @@ def environment_checks() -> list[tuple[bool, str, str]]:
             version = importlib.import_module(name).__version__
             results.append((True, name, version))
         except ImportError:
-            results.append((False, name, "not installed: run `make setup` or "
-                                         "`pip install -r requirements.txt`"))
+            results.append((False, name, say("not installed: run `make setup` or `pip install -r requirements.txt`",
+                                             "未安装：运行 `make setup` 或 `pip install -r requirements.txt`")))
     results.append((True, "device", str(get_device())))
     return results + shipped_file_checks()
 
@@ -74,7 +87,7 @@ def _file_check(what: str, name: str, check) -> tuple[bool, str, str]:
     """Run one file check now: PASS "present, checksum verified", or FAIL with its message."""
     try:
         check()
-        return True, what, f"{name} present, checksum verified"
+        return True, what, say(f"{name} present, checksum verified", f"{name} 已就位，校验和无误")
     except DataFileError as err:
         return False, what, str(err)
 
@@ -85,5 +98,6 @@ def print_environment_report() -> bool:
     for passed, what, detail in results:
         print(f"{'PASS' if passed else 'FAIL'}  {what:<12} {detail}")
     ok = all(passed for passed, _, _ in results)
-    print("All checks passed: you are ready." if ok else "Some checks failed: see the FAIL lines.")
+    print(say("All checks passed: you are ready.", "全部检查通过：可以开始了。") if ok
+          else say("Some checks failed: see the FAIL lines.", "有检查未通过：请看标为 FAIL 的行。"))
     return ok
