@@ -1,0 +1,287 @@
+"""Keep the Chinese edition (notebooks/zh/) in step with the English lessons.
+
+Each zh lesson has the English lesson's cells in the same order and types, and every zh cell
+records in its metadata (``translation.source``) the hash of the English cell it translates.
+This tool reports, per lesson and cell:
+
+* stale        the English cell changed since it was translated (its hash differs);
+* drifted      a code cell is not the same program (ASTs compared without comments and without
+               learner-facing strings: prose, f-strings, titles, labels, hints), or its tags differ;
+* untranslated a markdown paragraph still in English, or a lesson with no zh file;
+* problems     a formula of the English cell missing from its translation, a link that does not
+               lead to the zh lessons, a term the glossary says to avoid.
+
+Usage:
+  python tools/translation_status.py                 report on every lesson; exit 1 if anything is off
+  python tools/translation_status.py 03 07           only these lessons
+  python tools/translation_status.py new 03          write notebooks/zh/03_*.ipynb as a copy of the
+                                                     English lesson to translate (never overwrites)
+  python tools/translation_status.py stamp 03 5 7    after updating cells 5 and 7 of the zh lesson 03
+                                                     to today's English, record the English hashes
+Cells are numbered from 1, counting every cell, as Jupyter shows them.
+"""
+import argparse
+import ast
+import hashlib
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from notebook_files import find_lessons, notebook_text, read_notebook, write_atomically  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+ENGLISH = ROOT / "notebooks"
+CHINESE = ENGLISH / "zh"
+GLOSSARY = ENGLISH / "GLOSSARY.md"
+# functions and keywords whose string arguments a learner reads, so a translation may change them
+LEARNER_CALLS = {"print", "title", "set_title", "suptitle", "xlabel", "ylabel", "set_xlabel", "set_ylabel",
+                 "text", "annotate", "Markdown", "HTML", "display_markdown"}
+LEARNER_KEYWORDS = {"label", "title", "xlabel", "ylabel", "description", "desc", "hint", "tooltip",
+                    "caption", "message", "question", "lang"}  # lang="zh" is the edition's own setting
+MATH = re.compile(r"\$\$.+?\$\$|(?<![\\$])\$(?!\$).+?(?<!\\)\$", re.S)
+LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
+CJK = re.compile(r"[\u3400-\u9fff]")
+ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def source_hash(text: str) -> str:
+    """The hash a zh cell records for the English cell it translates."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+# ---- the glossary: one term per concept, variants to avoid ----
+
+def avoided_terms(glossary: Path = GLOSSARY) -> dict[str, str]:
+    """{variant to avoid: the glossary's term} from the glossary tables' last column (避免)."""
+    avoid = {}
+    for line in glossary.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 5 and cells[4] and not set(cells[4]) <= set("-: ") and cells[4] != "避免（avoid）":
+            for variant in re.split(r"[、,，]", cells[4]):
+                if variant.strip():
+                    avoid[variant.strip()] = cells[1]
+    return avoid
+
+
+def forbidden_terms_in(text: str, avoid: dict[str, str]) -> list[str]:
+    """'variant (use term)' for every avoided variant in ``text`` (inside a chosen term it is fine)."""
+    found = []
+    for variant, term in avoid.items():
+        cleaned = text
+        for chosen in {t for t in avoid.values() if variant in t}:
+            cleaned = cleaned.replace(chosen, "")
+        if variant in cleaned:
+            found.append(f"{variant}（用 {term}）")
+    return found
+
+
+# ---- code cells: the same program ----
+
+def _strip_magics(source: str) -> str:
+    return "\n".join("pass" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+
+
+def _is_prose(value: str) -> bool:
+    return bool(re.search(r"\s", value)) or any(ord(ch) > 127 for ch in value)
+
+
+class _Normaliser(ast.NodeTransformer):
+    """Replace learner-facing strings by one placeholder; program strings ('cpu', 'd_loss') stay."""
+
+    def visit_JoinedStr(self, node):
+        return ast.Constant("<text>")
+
+    def visit_Constant(self, node):
+        if isinstance(node.value, str) and _is_prose(node.value):
+            return ast.Constant("<text>")
+        return node
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        if name in LEARNER_CALLS:
+            node.args = [ast.Constant("<text>") if isinstance(a, ast.Constant) and isinstance(a.value, str)
+                         else a for a in node.args]
+        for keyword in node.keywords:
+            if keyword.arg in LEARNER_KEYWORDS and isinstance(keyword.value, ast.Constant):
+                keyword.value = ast.Constant("<text>")
+        return node
+
+
+def program_of(source: str) -> str:
+    """A code cell as a program, without comments and learner-facing strings (an AST dump)."""
+    tree = ast.parse(_strip_magics(source))
+    return ast.dump(_Normaliser().visit(tree), include_attributes=False)
+
+
+# ---- markdown cells ----
+
+def formulas(text: str) -> list[str]:
+    return MATH.findall(text)
+
+
+def english_paragraphs(text: str) -> list[str]:
+    """Paragraphs (and table rows) of a markdown cell that are English prose with no Chinese."""
+    text = re.sub(r"```.*?```", " ", text, flags=re.S)
+    found = []
+    for block in re.split(r"\n\s*\n|\n(?=\|)", text):
+        bare = MATH.sub(" ", block)
+        bare = re.sub(r"`[^`]*`|<[^>]+>|\]\([^)]*\)|https?://\S+", " ", bare)
+        words = len(ENGLISH_WORD.findall(bare))
+        if not CJK.search(bare) and (words >= 6 or (block.lstrip().startswith("#") and words >= 1)):
+            found.append(block.strip()[:80])
+    return found
+
+
+def link_problems(text: str, zh_folder: Path) -> list[str]:
+    """Relative links that lead nowhere, or to an English page that has a zh version."""
+    problems = []
+    for target in LINK.findall(text):
+        if re.match(r"[a-z]+:|#", target):
+            continue
+        path = target.split("#")[0]
+        resolved = (zh_folder / path).resolve()
+        if not resolved.exists():
+            problems.append(f"link {target} leads nowhere")
+        elif resolved.parent == ENGLISH.resolve() and (CHINESE / resolved.name).exists():
+            problems.append(f"link {target} leads to the English {resolved.name}; use {resolved.name}")
+        elif resolved == (ROOT / "README.md").resolve():
+            problems.append(f"link {target} leads to the English README; use ../../README.zh-CN.md")
+    return problems
+
+
+# ---- one lesson ----
+
+@dataclass
+class LessonStatus:
+    name: str
+    missing: bool = False
+    stale: list[str] = field(default_factory=list)
+    drifted: list[str] = field(default_factory=list)
+    untranslated: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.stale or self.drifted or self.untranslated or self.problems)
+
+
+def lesson_status(english_path: Path, zh_path: Path, avoid: dict[str, str]) -> LessonStatus:
+    status = LessonStatus(english_path.name)
+    if not zh_path.exists():
+        status.missing = True
+        return status
+    en, zh = read_notebook(english_path), read_notebook(zh_path)
+    if [c.cell_type for c in en.cells] != [c.cell_type for c in zh.cells]:
+        status.drifted.append(f"cells: the English has {len(en.cells)} "
+                              f"({''.join(c.cell_type[0] for c in en.cells)}), the zh "
+                              f"{len(zh.cells)} ({''.join(c.cell_type[0] for c in zh.cells)}); "
+                              f"m = markdown, c = code, r = raw")
+        return status
+    for number, (e, z) in enumerate(zip(en.cells, zh.cells), start=1):
+        where = f"cell {number}"
+        recorded = z.metadata.get("translation", {}).get("source")
+        if recorded != source_hash(e.source):
+            status.stale.append(f"{where}: the English cell changed since it was translated"
+                                if recorded else f"{where}: records no English hash")
+        if sorted(e.metadata.get("tags", [])) != sorted(z.metadata.get("tags", [])):
+            status.drifted.append(f"{where}: tags {e.metadata.get('tags', [])} in English, "
+                                  f"{z.metadata.get('tags', [])} here")
+        if e.cell_type == "code":
+            try:
+                same = program_of(e.source) == program_of(z.source)
+            except SyntaxError as err:
+                status.drifted.append(f"{where}: not valid Python ({err.msg}, line {err.lineno})")
+                continue
+            if not same:
+                status.drifted.append(f"{where}: not the same program as the English cell")
+        elif e.cell_type == "markdown":
+            status.untranslated += [f"{where}: {p!r}" for p in english_paragraphs(z.source)]
+            status.problems += [f"{where}: formula {f!r} missing or changed"
+                                for f in formulas(e.source) if f not in z.source]
+            status.problems += [f"{where}: {p}" for p in link_problems(z.source, zh_path.parent)]
+        status.problems += [f"{where}: avoid {t}" for t in forbidden_terms_in(z.source, avoid)]
+    return status
+
+
+def course_status(only: list[str] | None = None, english: Path = ENGLISH, chinese: Path = CHINESE,
+                  glossary: Path = GLOSSARY) -> list[LessonStatus]:
+    avoid = avoided_terms(glossary)
+    lessons = [p for p in find_lessons(english) if not only or any(p.name.startswith(o) for o in only)]
+    return [lesson_status(p, chinese / p.name, avoid) for p in lessons]
+
+
+def report(statuses: list[LessonStatus]) -> str:
+    lines = []
+    for s in statuses:
+        if s.missing:
+            lines.append(f"{s.name}: untranslated (no notebooks/zh/{s.name}; "
+                         f"start one with: python tools/translation_status.py new {s.name[:2]})")
+            continue
+        lines.append(f"{s.name}: " + ("in step" if s.ok else
+                     f"{len(s.stale)} stale, {len(s.drifted)} drifted, {len(s.untranslated)} untranslated, "
+                     f"{len(s.problems)} other"))
+        for kind in ("stale", "drifted", "untranslated", "problems"):
+            lines += [f"  {kind}: {item}" for item in getattr(s, kind)]
+    total = lambda kind: sum(len(getattr(s, kind)) for s in statuses)  # noqa: E731
+    lines.append(f"total: {total('stale')} stale, {total('drifted')} drifted, "
+                 f"{total('untranslated') + sum(s.missing for s in statuses)} untranslated, "
+                 f"{total('problems')} other problems")
+    return "\n".join(lines)
+
+
+# ---- starting and stamping a translation ----
+
+def _lesson(prefix: str) -> Path:
+    matches = [p for p in find_lessons(ENGLISH) if p.name.startswith(prefix.zfill(2))]
+    if len(matches) != 1:
+        raise SystemExit(f"no single English lesson starts with {prefix!r}; give its number, e.g. 03")
+    return matches[0]
+
+
+def new_translation(prefix: str) -> Path:
+    english = _lesson(prefix)
+    target = CHINESE / english.name
+    if target.exists():
+        raise SystemExit(f"{target} exists; translate it in place (this never overwrites a translation)")
+    nb = read_notebook(english)
+    for cell in nb.cells:
+        cell.metadata["translation"] = {"source": source_hash(cell.source)}
+    CHINESE.mkdir(exist_ok=True)
+    write_atomically(target, notebook_text(nb))
+    return target
+
+
+def stamp(prefix: str, numbers: list[int]) -> None:
+    english = _lesson(prefix)
+    en, zh = read_notebook(english), read_notebook(CHINESE / english.name)
+    for number in numbers:
+        if not 1 <= number <= len(zh.cells):
+            raise SystemExit(f"cell {number}: the lesson has cells 1 to {len(zh.cells)}")
+        zh.cells[number - 1].metadata["translation"] = {"source": source_hash(en.cells[number - 1].source)}
+    write_atomically(CHINESE / english.name, notebook_text(zh))
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["new"]:
+        for prefix in argv[1:]:
+            print(f"wrote {new_translation(prefix).relative_to(ROOT)}")
+        return 0
+    if argv[:1] == ["stamp"]:
+        if len(argv) < 3:
+            raise SystemExit("usage: translation_status.py stamp LESSON CELL [CELL ...]")
+        stamp(argv[1], [int(n) for n in argv[2:]])
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("lessons", nargs="*", help="lesson numbers or names (default: all)")
+    args = parser.parse_args(argv)
+    statuses = course_status(args.lessons)
+    print(report(statuses))
+    return 0 if all(s.ok for s in statuses) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
