@@ -4,10 +4,19 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 JUPYTER_ARGS ?=
 
-.PHONY: course test setup clean-notebooks student course-html
+.PHONY: course course-zh test setup clean-notebooks student course-html
 
 course: setup
 	$(BIN)/jupyter lab $(JUPYTER_ARGS) notebooks/00_welcome.ipynb
+
+# 中文版: the Chinese lessons, gan_utils printing in Chinese and JupyterLab's menus in Chinese
+# (its own settings folder in the environment, so `make course` keeps an English JupyterLab)
+ZH_SETTINGS := $(VENV)/jupyterlab-settings-zh
+ZH_LOCALE := $(ZH_SETTINGS)/@jupyterlab/translation-extension/plugin.jupyterlab-settings
+course-zh: setup
+	@mkdir -p $(dir $(ZH_LOCALE))
+	@test -f $(ZH_LOCALE) || echo '{"locale": "zh_CN"}' > $(ZH_LOCALE)
+	JUPYTERLAB_SETTINGS_DIR=$(ZH_SETTINGS) GAN_COURSE_LANG=zh $(BIN)/jupyter lab $(JUPYTER_ARGS) notebooks/zh/00_welcome.ipynb
 
 test: setup
 	GAN_COURSE_FAST=$${GAN_COURSE_FAST:-1} $(BIN)/python -m pytest
@@ -22,15 +31,17 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 
 # for course authors: strip heavy outputs from notebooks before committing them
 clean-notebooks: setup
-	$(BIN)/python tools/clean_notebooks.py notebooks/*.ipynb
+	$(BIN)/python tools/clean_notebooks.py notebooks/*.ipynb $(wildcard notebooks/zh/*.ipynb)
 
-# for teachers: student copies of the lessons (solutions replaced by placeholders) in student/;
+# for teachers: student copies of the lessons (solutions replaced by placeholders) in student/
+# (the Chinese edition in student/zh/);
 # stops if student/ holds edits (make student STUDENT_ARGS=--force keeps them as student.old-<date>)
 student: setup
 	$(BIN)/python tools/student_copies.py --out student $(STUDENT_ARGS)
 
 # for teachers: run every lesson headless in full mode; executed HTML and a summary in outputs/course_run/,
 # the lessons' own files in outputs/course_run/outputs (never the learner's outputs/);
-# options via COURSE_ARGS, e.g. make course-html COURSE_ARGS="--fast --only 3,7"
+# options via COURSE_ARGS, e.g. make course-html COURSE_ARGS="--fast --only 3,7";
+# the Chinese edition: make course-html COURSE_ARGS="--notebooks notebooks/zh --out outputs/course_run_zh"
 course-html: setup
 	$(BIN)/python tools/run_course.py $(COURSE_ARGS)

@@ -351,6 +351,19 @@ def test_rebuild_over_an_untouched_build_replaces_it(tmp_path, capsys):
     assert "Wrote 2 student notebooks" in capsys.readouterr().out
 
 
+def test_the_chinese_edition_is_copied_beside_the_english_with_the_glossary(tmp_path, capsys):
+    folder = lessons_folder(tmp_path)
+    (folder / "GLOSSARY.md").write_text("| discriminator | 判别器 |")
+    (folder / "zh").mkdir()
+    write_notebook(folder / "zh" / "00_intro.ipynb", markdown("# 引言\n[术语表](../GLOSSARY.md)"),
+                   code("answer = 42  # 答案", "solution"))
+    assert build(tmp_path) == 0
+    student = tmp_path / "student"
+    assert "answer = ..." in (student / "zh" / "00_intro.ipynb").read_text(encoding="utf-8")
+    assert (student / "GLOSSARY.md").exists()   # where the zh lessons' ../GLOSSARY.md leads
+    assert "Wrote 3 student notebooks" in capsys.readouterr().out
+
+
 def test_teachers_edits_in_the_student_folder_are_kept(tmp_path, capsys):
     lessons_folder(tmp_path)
     assert build(tmp_path) == 0

@@ -4,17 +4,18 @@ from pathlib import Path
 import nbformat
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+LESSONS = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS = sorted(LESSONS.glob("*.ipynb")) + sorted(LESSONS.glob("zh/*.ipynb"))  # zh: the Chinese edition
 HEAVY = ("image/png", "image/jpeg", "image/svg+xml", "application/vnd.jupyter.widget-view+json",
          "text/html")
-FIX = "run `make clean-notebooks` (python tools/clean_notebooks.py notebooks/*.ipynb)"
+FIX = "run `make clean-notebooks` (python tools/clean_notebooks.py notebooks/*.ipynb notebooks/zh/*.ipynb)"
 
 
 def test_there_are_lessons():
     assert len(NOTEBOOKS) >= 3
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.relative_to(LESSONS).as_posix())
 def test_notebook_is_committed_clean(path):
     assert path.stat().st_size <= 200 * 1024, f"{path.name} is over 200 KB: {FIX}"
     nb = nbformat.read(path, as_version=4)
@@ -25,7 +26,7 @@ def test_notebook_is_committed_clean(path):
             assert not heavy, f"{path.name} cell {index} carries {heavy} output: {FIX}"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.relative_to(LESSONS).as_posix())
 def test_notebook_has_no_leftover_todo_and_runs_on_the_course_kernel(path):
     nb = nbformat.read(path, as_version=4)
     assert nb.metadata.get("kernelspec", {}).get("name") == "python3"

@@ -1,6 +1,7 @@
 """Build student copies of the lessons: every cell tagged ``solution`` becomes a "your turn" cell
 whose answers are ``...`` placeholders, and every output is cleared. The checks then say
-"Not yet" until the learner fills them in.
+"Not yet" until the learner fills them in. The Chinese edition (notebooks/zh/) becomes <out>/zh/,
+so its links to ../GLOSSARY.md still work.
 
 Every name a solution assigns becomes ``name = ...`` wherever the assignment sits (inside
 ``with``, ``if``, ``for``, ``try``); functions and classes keep their signature and docstring.
@@ -276,6 +277,7 @@ def write_folder(out: Path, files: dict[str, str], keep_old: bool) -> Path | Non
     old = None
     try:
         for name, text in files.items():
+            (building / name).parent.mkdir(parents=True, exist_ok=True)   # zh/ for the Chinese edition
             (building / name).write_text(text, encoding="utf-8")
         (building / MANIFEST).write_text(json.dumps({"made_by": "tools/student_copies.py",
                                                      "files": file_hashes(building)}, indent=1))
@@ -321,7 +323,8 @@ def main(argv=None) -> int:
                         help="folder for the copies (default: student/ in the repository); must not be "
                              "or lie inside the lessons folder")
     parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks",
-                        help="folder of the lessons to copy (default: notebooks/; notebooks/zh for the Chinese edition)")
+                        help="folder of the lessons to copy (default: notebooks/); the Chinese edition in its "
+                             "zh/ folder is copied to <out>/zh")
     parser.add_argument("--force", action="store_true",
                         help="if --out holds files someone changed since the last build, keep that folder "
                              "renamed to <out>.old-<date> and write the new copies (without --force the build stops)")
@@ -329,11 +332,14 @@ def main(argv=None) -> int:
     try:
         check_out_folder(args.out, args.notebooks)
         lessons = find_lessons(args.notebooks)
+        chinese = args.notebooks / "zh"   # the Chinese edition goes to <out>/zh, beside the English
+        lessons += find_lessons(chinese) if chinese.is_dir() else []
     except ValueError as err:
         parser.error(str(err))
     try:
         originals = {path: read_notebook(path) for path in lessons}
-        copies = {path.name: student_copy(notebook, _shown(path)) for path, notebook in originals.items()}
+        copies = {path.relative_to(args.notebooks).as_posix(): student_copy(notebook, _shown(path))
+                  for path, notebook in originals.items()}
     except (NotebookError, SolutionError) as err:
         print(f"error: {err}\nNothing was written.", file=sys.stderr)
         return 1
@@ -345,9 +351,9 @@ def main(argv=None) -> int:
               f"(make student STUDENT_ARGS=--force).", file=sys.stderr)
         return 1
     files = {name: notebook_text(copy) for name, copy in copies.items()}
-    glossary = args.notebooks / "GLOSSARY.md"   # the lessons link to it; the teacher guide stays behind
-    if glossary.exists():
-        files[glossary.name] = glossary.read_text(encoding="utf-8")
+    for page in ("GLOSSARY.md", "SYMPTOMS.md"):   # the lessons link to them; the teacher guide stays behind
+        if (args.notebooks / page).exists():
+            files[page] = (args.notebooks / page).read_text(encoding="utf-8")
     try:
         kept = write_folder(args.out, files, keep_old=bool(changes))
     except OSError as err:
