@@ -54,7 +54,8 @@ REQUIRED_MODULES = ("torch", "torchvision", "numpy", "matplotlib", "ipywidgets",
 
 def environment_checks() -> list[tuple[bool, str, str]]:
     """(passed, what, detail) for Python, each required package, the device and the shipped files."""
-    results = [(sys.version_info >= (3, 10), "Python", f"{platform.python_version()} (needs 3.10+)")]
+    results = [(sys.version_info >= (3, 10), "Python",
+                platform.python_version() + say(" (needs 3.10+)", "（需要 3.10 或更高版本）"))]
     for name in REQUIRED_MODULES:
         try:
             version = importlib.import_module(name).__version__

@@ -359,7 +359,8 @@ def test_the_chinese_edition_is_copied_beside_the_english_with_the_glossary(tmp_
                    code("answer = 42  # 答案", "solution"))
     assert build(tmp_path) == 0
     student = tmp_path / "student"
-    assert "answer = ..." in (student / "zh" / "00_intro.ipynb").read_text(encoding="utf-8")
+    chinese = (student / "zh" / "00_intro.ipynb").read_text(encoding="utf-8")
+    assert "answer = ..." in chinese and "轮到你了" in chinese and "Your turn" not in chinese
     assert (student / "GLOSSARY.md").exists()   # where the zh lessons' ../GLOSSARY.md leads
     assert "Wrote 3 student notebooks" in capsys.readouterr().out
 

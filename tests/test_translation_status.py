@@ -112,3 +112,9 @@ def test_a_missing_lesson_is_untranslated(pair, tmp_path):
     (tmp_path / "notebooks" / "zh" / "02_lesson.ipynb").unlink()
     missing = ts.course_status(["02"], ts.ENGLISH, ts.CHINESE, ts.ENGLISH / "GLOSSARY.md")[0]
     assert s.ok and missing.missing and "untranslated" in ts.report([missing])
+
+
+def test_a_plot_label_mixing_math_and_chinese_is_reported(pair):
+    def edit(nb):
+        nb.cells[1].source = nb.cells[1].source.replace('"真实 vs 生成"', '"真实 $p_{data}$"')
+    assert any("mixes $math$ and Chinese" in p for p in pair(edit_zh=edit).problems)

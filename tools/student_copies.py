@@ -39,6 +39,9 @@ from notebook_files import NotebookError, find_lessons, notebook_text, read_note
 
 ROOT = Path(__file__).resolve().parents[1]
 YOUR_TURN = "# ✍️ Your turn: replace each ... with your answer, run this cell, then run the check below."
+WORDS = {"en": {"your turn": YOUR_TURN, "your code": "# your code here"},   # the Chinese edition's copies
+         "zh": {"your turn": "# ✍️ 轮到你了：把每个 ... 换成你的答案，运行这个单元格，再运行下面的检查。",
+                "your code": "# 在这里写你的代码"}}
 MANIFEST = ".student_copies.json"   # what the last build wrote, to tell a teacher's edits from it
 PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun"}   # cell magics whose body is Python
 
@@ -52,7 +55,7 @@ def is_solution(cell) -> bool:
     return cell.cell_type == "code" and "solution" in cell.metadata.get("tags", [])
 
 
-def placeholder_source(source: str) -> str:
+def placeholder_source(source: str, lang: str = "en") -> str:
     """The student version of a solution cell: the names it assigns set to ``...``, and the
     functions and classes it defines kept as their signature with an empty body. Raises
     SyntaxError (line numbers as in the cell) or ValueError if there is nothing to turn into one."""
@@ -63,7 +66,7 @@ def placeholder_source(source: str) -> str:
         number = (err.lineno or 2) - 1
         text = lines[number] if 0 < number < len(lines) else err.text
         raise SyntaxError(err.msg, (None, number, err.offset, text)) from None
-    collector = _Placeholders(lines)
+    collector = _Placeholders(lines, WORDS[lang]["your code"])
     collector.visit(tree)
     if not collector.parts:
         raise ValueError("it assigns no name and defines no function or class, so the learner's copy would "
@@ -71,7 +74,7 @@ def placeholder_source(source: str) -> str:
                          "reads (e.g. `answer = ...`), or remove the 'solution' tag.")
     magics = [lines[node.lineno - 1] for node in tree.body
               if _is_magic_call(node) and _magic_code(node.value) is None]   # %time answer = ... would leak
-    return "\n".join(([header] if header else []) + [YOUR_TURN] + magics + collector.parts)
+    return "\n".join(([header] if header else []) + [WORDS[lang]["your turn"]] + magics + collector.parts)
 
 
 def _python_of(source: str) -> tuple[str, str, list[str]]:
@@ -118,8 +121,8 @@ class _Placeholders(ast.NodeVisitor):
     """Collects, in order, ``name = ...`` for each assignment at any depth and a stub for each
     function or class; loop and ``with ... as`` variables are the solution's own, not answers."""
 
-    def __init__(self, lines: list[str]):
-        self.lines, self.parts, self.assigned = lines, [], set()
+    def __init__(self, lines: list[str], your_code: str = WORDS["en"]["your code"]):
+        self.lines, self.parts, self.assigned, self.your_code = lines, [], set(), your_code
 
     def _add(self, line: str) -> None:
         if line not in self.parts:
@@ -156,7 +159,7 @@ class _Placeholders(ast.NodeVisitor):
         self.visit(node.value)
 
     def visit_FunctionDef(self, node):
-        self._add(_stub(node, self.lines))
+        self._add(_stub(node, self.lines, self.your_code))
 
     visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
 
@@ -178,7 +181,7 @@ def _root_name(target) -> str | None:
     return target.id if isinstance(target, ast.Name) else None
 
 
-def _stub(node, lines: list[str]) -> str:
+def _stub(node, lines: list[str], your_code: str) -> str:
     """A function or class kept as its header (decorators, signature, docstring) over ``...``."""
     first = node.body[0]
     if ast.get_docstring(node) is not None:   # keep the docstring: it says what to write
@@ -191,12 +194,13 @@ def _stub(node, lines: list[str]) -> str:
     header = textwrap.dedent("\n".join(chunk).rstrip())
     same_line = first.lineno == node.lineno
     indent = " " * (4 if same_line else first.col_offset - node.col_offset)
-    return f"{header}\n{indent}...  # your code here"
+    return f"{header}\n{indent}...  {your_code}"
 
 
-def student_copy(notebook, name: str = "the notebook"):
-    """A new notebook: solutions replaced by placeholders (tag ``your-turn``), outputs cleared.
-    Raises SolutionError naming ``name`` and the cell for a solution that cannot be converted."""
+def student_copy(notebook, name: str = "the notebook", lang: str = "en"):
+    """A new notebook: solutions replaced by placeholders (tag ``your-turn``), outputs cleared; the
+    placeholders' comments in ``lang``. Raises SolutionError naming ``name`` and the cell for a
+    solution that cannot be converted."""
     copy = nbformat.from_dict(notebook)
     for number, cell in enumerate(copy.cells, 1):
         where = f"{name}, cell {number} of {len(copy.cells)}"
@@ -208,16 +212,16 @@ def student_copy(notebook, name: str = "the notebook"):
             continue
         cell.outputs, cell.execution_count = [], None
         if is_solution(cell):
-            cell.source = _converted(cell.source, where)
+            cell.source = _converted(cell.source, where, lang)
             cell.metadata["tags"] = [t for t in cell.metadata.get("tags", []) if t != "solution"] + ["your-turn"]
     copy.metadata.pop("widgets", None)
     return copy
 
 
-def _converted(source: str, where: str) -> str:
+def _converted(source: str, where: str, lang: str = "en") -> str:
     """``placeholder_source``, with its errors turned into a SolutionError that says ``where``."""
     try:
-        return placeholder_source(source)
+        return placeholder_source(source, lang)
     except SyntaxError as err:
         shown = f"  line {err.lineno}: "
         line = (err.text or "").rstrip("\n")
@@ -338,7 +342,8 @@ def main(argv=None) -> int:
         parser.error(str(err))
     try:
         originals = {path: read_notebook(path) for path in lessons}
-        copies = {path.relative_to(args.notebooks).as_posix(): student_copy(notebook, _shown(path))
+        copies = {path.relative_to(args.notebooks).as_posix():
+                  student_copy(notebook, _shown(path), "zh" if path.parent == chinese else "en")
                   for path, notebook in originals.items()}
     except (NotebookError, SolutionError) as err:
         print(f"error: {err}\nNothing was written.", file=sys.stderr)

@@ -6,7 +6,8 @@ This tool reports, per lesson and cell:
 
 * stale        the English cell changed since it was translated (its hash differs);
 * drifted      a code cell is not the same program (ASTs compared without comments and without
-               learner-facing strings: prose, f-strings, titles, labels, hints), or its tags differ;
+               learner-facing strings: prose, f-strings, titles, labels, hints), or its tags or
+               folding differ;
 * untranslated a markdown paragraph still in English, or a lesson with no zh file;
 * problems     a formula of the English cell missing from its translation, a link that does not
                lead to the zh lessons, a term the glossary says to avoid.
@@ -116,6 +117,22 @@ def program_of(source: str) -> str:
     return ast.dump(_Normaliser().visit(tree), include_attributes=False)
 
 
+def math_with_chinese(source: str) -> list[str]:
+    """Strings of a code cell that mix $math$ with Chinese: matplotlib draws such a label entirely
+    with its math fonts, which have no Chinese glyphs, so the Chinese shows as boxes."""
+    found = []
+    for node in ast.walk(ast.parse(_strip_magics(source))):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = node.value
+        elif isinstance(node, ast.JoinedStr):
+            text = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+        else:
+            continue
+        if CJK.search(text) and re.search(r"\$[^$]+\$", text):
+            found.append(text[:60])
+    return found
+
+
 # ---- markdown cells ----
 
 def formulas(text: str) -> list[str]:
@@ -189,6 +206,9 @@ def lesson_status(english_path: Path, zh_path: Path, avoid: dict[str, str]) -> L
         if sorted(e.metadata.get("tags", [])) != sorted(z.metadata.get("tags", [])):
             status.drifted.append(f"{where}: tags {e.metadata.get('tags', [])} in English, "
                                   f"{z.metadata.get('tags', [])} here")
+        if e.metadata.get("jupyter", {}) != z.metadata.get("jupyter", {}):
+            status.drifted.append(f"{where}: folded (metadata.jupyter) {e.metadata.get('jupyter', {})} in "
+                                  f"English, {z.metadata.get('jupyter', {})} here")
         if e.cell_type == "code":
             try:
                 same = program_of(e.source) == program_of(z.source)
@@ -197,6 +217,8 @@ def lesson_status(english_path: Path, zh_path: Path, avoid: dict[str, str]) -> L
                 continue
             if not same:
                 status.drifted.append(f"{where}: not the same program as the English cell")
+            status.problems += [f"{where}: {text!r} mixes $math$ and Chinese, which a plot draws as boxes; "
+                                f"write the formula in plain Unicode (p̂, −log D(x))" for text in math_with_chinese(z.source)]
         elif e.cell_type == "markdown":
             status.untranslated += [f"{where}: {p!r}" for p in english_paragraphs(z.source)]
             status.problems += [f"{where}: formula {f!r} missing or changed"

@@ -16,6 +16,7 @@ import torch
 from PIL import Image
 from torch.utils.data import Dataset
 
+from ..language import say
 from ..settings import DataFileError, data_dir
 from .files import display_path, read_bytes, verify_file
 from .pixels import pixels_to_images
@@ -84,9 +85,10 @@ class MnistData:
 
     def describe(self) -> str:
         counts = torch.bincount(self.labels, minlength=10)
-        per_class = (f"{counts[0].item()} per class" if bool((counts == counts[0]).all())
-                     else f"{counts.min().item()}-{counts.max().item()} per class")
-        return f"MNIST from {self.source}: {len(self)} images of 28x28 ({per_class})"
+        per_class = (f"{counts[0].item()}" if bool((counts == counts[0]).all())
+                     else f"{counts.min().item()}-{counts.max().item()}")
+        return say(f"MNIST from {self.source}: {len(self)} images of 28x28 ({per_class} per class)",
+                   f"MNIST，来自 {self.source}：{len(self)} 张 28x28 图像（每类 {per_class} 张）")
 
     def __repr__(self) -> str:
         return f"<MnistData {self.describe()}>"
@@ -161,13 +163,15 @@ def _read_digits(source: str, root: Path) -> tuple[np.ndarray, np.ndarray, str]:
             f"{BUNDLED_NOTE}.")
     if source != "bundled" and full_mnist_on_disk(root):
         try:
-            origin = f"the full training set in {display_path(full_mnist_dir(root))}/"
+            where = display_path(full_mnist_dir(root))
+            origin = say(f"the full training set in {where}/", f"{where}/ 中的完整训练集")
             return (*_read_full(root), origin)
         except DataFileError as err:
             if source == "full":
                 raise
             print(f"Could not read the full MNIST: {err} Using {BUNDLED_NOTE} instead.")
-    return (*_read_bundled(root), f"the bundled subset in {display_path(root)}/")
+    return (*_read_bundled(root), say(f"the bundled subset in {display_path(root)}/",
+                                      f"{display_path(root)}/ 中随课程附带的子集"))
 
 
 def _read_bundled(root: Path) -> tuple[np.ndarray, np.ndarray]:

@@ -5,6 +5,8 @@ import numpy as np
 import torch
 from torchvision import transforms
 
+from ..language import say
+
 
 class ImageShapeError(ValueError):
     """A batch of images does not have the shape or value range a function expects."""
@@ -64,46 +66,63 @@ def check_image_batch(images, channels: int | None = None, size: int | None = No
     With ``guess_zero_one``, a batch with no negative value at all is taken for [0, 1] images
     (real digits always have a black background at -1)."""
     if not isinstance(images, torch.Tensor):
-        raise ImageShapeError(f"{name} should be a torch.Tensor, got {type(images).__name__}."
-                              f"{_tensor_hint(images)}")
+        raise ImageShapeError(say(f"{name} should be a torch.Tensor, got {type(images).__name__}.",
+                                  f"{name} 应是 torch.Tensor，得到的是 {type(images).__name__}。")
+                              + _tensor_hint(images))
     want = f"(N, {channels if channels else 'C'}, {size or 'H'}, {size or 'W'})"
     shape = tuple(images.shape)
     if images.dim() != 4:
         hint = ""
         if images.dim() == 3 and shape[-1] in (1, 3):
-            hint = " It looks like one HWC image: use .permute(2, 0, 1).unsqueeze(0)."
+            hint = say(" It looks like one HWC image: use .permute(2, 0, 1).unsqueeze(0).",
+                       "看起来是一张 HWC 图像：用 .permute(2, 0, 1).unsqueeze(0)。")
         elif images.dim() == 3:
-            hint = " Add the channel dimension with .unsqueeze(1)."
+            hint = say(" Add the channel dimension with .unsqueeze(1).", "用 .unsqueeze(1) 加上通道维。")
         elif images.dim() == 2:
-            hint = " For flat MLP output use .view(-1, 1, 28, 28)."
-        raise ImageShapeError(f"{name} should be a batch shaped {want}, got {shape}.{hint}")
+            hint = say(" For flat MLP output use .view(-1, 1, 28, 28).",
+                       "MLP 输出的是展平的向量：用 .view(-1, 1, 28, 28)。")
+        raise ImageShapeError(say(f"{name} should be a batch shaped {want}, got {shape}.",
+                                  f"{name} 应是形状为 {want} 的一批图像，得到的是 {shape}。") + hint)
     if channels is not None and shape[1] != channels:
         hint = ""
         if shape[-1] == channels:
-            hint = " The channels seem to be last (NHWC): use .permute(0, 3, 1, 2)."
-        raise ImageShapeError(f"{name} should have {channels} channel(s), shape {want}; "
-                              f"got {shape[1]} channel(s) in {shape}.{hint}")
+            hint = say(" The channels seem to be last (NHWC): use .permute(0, 3, 1, 2).",
+                       "通道似乎在最后一维（NHWC）：用 .permute(0, 3, 1, 2)。")
+        raise ImageShapeError(say(f"{name} should have {channels} channel(s), shape {want}; "
+                                  f"got {shape[1]} channel(s) in {shape}.",
+                                  f"{name} 应有 {channels} 个通道，形状 {want}；得到的 {shape} 有 "
+                                  f"{shape[1]} 个通道。") + hint)
     if size is not None and (shape[2], shape[3]) != (size, size):
-        raise ImageShapeError(f"{name} should be {size}x{size} pixels, shape {want}; got "
-                              f"{shape[2]}x{shape[3]} in {shape}. Resize them or build the model "
-                              f"for {shape[2]}x{shape[3]} images.")
+        raise ImageShapeError(say(f"{name} should be {size}x{size} pixels, shape {want}; got "
+                                  f"{shape[2]}x{shape[3]} in {shape}. Resize them or build the model "
+                                  f"for {shape[2]}x{shape[3]} images.",
+                                  f"{name} 应是 {size}x{size} 像素，形状 {want}；得到的 {shape} 是 "
+                                  f"{shape[2]}x{shape[3]}。请缩放图像，或为 {shape[2]}x{shape[3]} 的图像构建模型。"))
     if not images.is_floating_point():
-        raise ImageShapeError(f"{name} should be floats, got dtype {images.dtype}; "
-                              f"use pixels_to_images() or the mnist_transform().")
+        raise ImageShapeError(say(f"{name} should be floats, got dtype {images.dtype}; "
+                                  f"use pixels_to_images() or the mnist_transform().",
+                                  f"{name} 应是浮点数，得到的 dtype 是 {images.dtype}；"
+                                  f"请用 pixels_to_images() 或 mnist_transform()。"))
     if value_range == "[-1, 1]" and images.numel():
         low, high = (value.item() for value in torch.aminmax(images.detach()))
         if not (math.isfinite(low) and math.isfinite(high)):
             bad = (~torch.isfinite(images.detach())).sum().item()
-            raise ImageShapeError(f"{name} contain {bad} NaN or infinite value(s): check how they "
-                                  f"were made (a division by zero, a corrupted file) before training.")
+            raise ImageShapeError(say(f"{name} contain {bad} NaN or infinite value(s): check how they "
+                                      f"were made (a division by zero, a corrupted file) before training.",
+                                      f"{name} 中有 {bad} 个 NaN 或无穷大的值：训练前先查清它们是怎么来的"
+                                      f"（除以零？文件损坏？）。"))
         if low < -1.001 or high > 1.001:
-            hint = " They look like 0..255 pixels: divide by 127.5 and subtract 1." if high > 2 else ""
-            raise ImageShapeError(f"{name} should be in [-1, 1], got values from {low:.3g} to "
-                                  f"{high:.3g}.{hint}")
+            hint = say(" They look like 0..255 pixels: divide by 127.5 and subtract 1.",
+                       "看起来是 0..255 的像素值：除以 127.5 再减 1。") if high > 2 else ""
+            raise ImageShapeError(say(f"{name} should be in [-1, 1], got values from {low:.3g} to {high:.3g}.",
+                                      f"{name} 应在 [-1, 1] 内，得到的值从 {low:.3g} 到 {high:.3g}。") + hint)
         if guess_zero_one and low >= 0.0 and high > 0.5:
-            raise ImageShapeError(f"{name} should be in [-1, 1], but all values are in [{low:.3g}, "
-                                  f"{high:.3g}]: they look like [0, 1] images. Apply "
-                                  f"Normalize((0.5,), (0.5,)) or {_variable(name)} * 2 - 1 first.")
+            raise ImageShapeError(say(f"{name} should be in [-1, 1], but all values are in [{low:.3g}, "
+                                      f"{high:.3g}]: they look like [0, 1] images. Apply "
+                                      f"Normalize((0.5,), (0.5,)) or {_variable(name)} * 2 - 1 first.",
+                                      f"{name} 应在 [-1, 1] 内，但所有值都在 [{low:.3g}, {high:.3g}]："
+                                      f"看起来是 [0, 1] 的图像。先用 Normalize((0.5,), (0.5,)) 或 "
+                                      f"{_variable(name)} * 2 - 1 转换。"))
 
 
 def _tensor_hint(value) -> str:

@@ -40,7 +40,8 @@ def _up(in_channels: int, out_channels: int, kernel: int, stride: int, padding: 
 
 
 def _judging(conv: nn.Conv2d, spectral_norm: bool) -> nn.Module:
-    """A discriminator conv, spectrally normalized (largest stretch held at 1) when asked."""
+    """A discriminator conv, spectrally normalized when asked (its weight, reshaped to a matrix, divided
+    by an estimate of its largest singular value: roughly, not exactly, a stretch of at most 1)."""
     return _spectral_norm(conv) if spectral_norm else conv
 
 
@@ -131,8 +132,8 @@ class DCGANDiscriminator(nn.Module):
 
 
 def weights_init(module: nn.Module) -> None:
-    """DCGAN initialization, used as ``G.apply(weights_init)``: conv weights ~ N(0, 0.02) (conv
-    biases, where there are any, 0), BatchNorm scales ~ N(1, 0.02) and shifts 0."""
+    """DCGAN initialization, used as ``G.apply(weights_init)``: conv weights ~ N(0, 0.02²) (conv
+    biases, where there are any, 0), BatchNorm scales ~ N(1, 0.02²) and shifts 0 (0.02: the std)."""
     if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d)):
         weight = (module.parametrizations.weight.original if parametrize.is_parametrized(module, "weight")
                   else module.weight)  # a spectrally normalized conv keeps its raw weight here
