@@ -42,10 +42,11 @@ def start_lesson(seed: int = 0, lang: str | None = None) -> torch.device:
         mode = say(f"full (set {FAST_ENV_VAR}=1 for a quick test run)",
                    f"完整（设 {FAST_ENV_VAR}=1 可快速试跑）")
     cpu_note = say(" (no GPU needed for this course)", "（本课程不需要 GPU）") if device.type == "cpu" else ""
-    print(say("Mode:  ", "模式：") + f" {mode}")
-    print(say("Device:", "设备：") + f" {device}{cpu_note}")
-    print(say("Data:  ", "数据：") + f" {mnist_source_summary()}")
-    print(say("Seed:  ", "种子：") + f" {seed}")
+    data = mnist_source_summary()
+    print(say(f"Mode:   {mode}", f"模式：{mode}"))
+    print(say(f"Device: {device}{cpu_note}", f"设备：{device}{cpu_note}"))
+    print(say(f"Data:   {data}", f"数据：{data}"))
+    print(say(f"Seed:   {seed}", f"种子：{seed}"))
     return device
 
 

@@ -2,6 +2,7 @@
 import torch
 from torch import nn
 
+from ..language import say
 from ..models.inputs import check_whole_number
 from ..models.sampling import evaluating, generate
 from .scores import (MAX_ENTROPY, check_digits, class_entropy, class_histogram, conditional_accuracy,
@@ -60,11 +61,16 @@ def _check_generator(G) -> None:
 
 def print_scores(scores: dict, name: str = "generator") -> None:
     """The scores in a few readable lines."""
-    print(f"{name}: Frechet distance {scores['frechet_distance']:.1f} "
-          f"(real vs real: {scores['real_floor']:.1f}, lower is better)")
-    print(f"  class entropy {scores['class_entropy']:.2f} of {scores['max_entropy']:.2f} "
-          f"(all ten digits equally often = {scores['max_entropy']:.2f})")
-    print("  digits drawn: " + "  ".join(f"{d}:{share:.0%}" for d, share in enumerate(scores["class_histogram"])))
+    fd, floor = f"{scores['frechet_distance']:.1f}", f"{scores['real_floor']:.1f}"
+    entropy, best = f"{scores['class_entropy']:.2f}", f"{scores['max_entropy']:.2f}"
+    print(say(f"{name}: Frechet distance {fd} (real vs real: {floor}, lower is better)",
+              f"{name}：弗雷歇距离 {fd}（真实对真实：{floor}，越低越好）"))
+    print(say(f"  class entropy {entropy} of {best} (all ten digits equally often = {best})",
+              f"  类别熵 {entropy}，最大 {best}（十个数字出现得一样多时 = {best}）"))
+    drawn = "  ".join(f"{d}:{share:.0%}" for d, share in enumerate(scores["class_histogram"]))
+    print(say("  digits drawn: ", "  画出的数字：") + drawn)
     if "conditional_accuracy" in scores:
-        print(f"  classified as the requested digit: {scores['conditional_accuracy']:.1%}")
-        print("  per digit: " + "  ".join(f"{d}:{a:.0%}" for d, a in enumerate(scores["per_class_accuracy"])))
+        accuracy = f"{scores['conditional_accuracy']:.1%}"
+        print(say(f"  classified as the requested digit: {accuracy}", f"  被分类为所要求数字的比例：{accuracy}"))
+        per_digit = "  ".join(f"{d}:{a:.0%}" for d, a in enumerate(scores["per_class_accuracy"]))
+        print(say("  per digit: ", "  各数字：") + per_digit)

@@ -7,6 +7,8 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, Dataset
 
+from ..language import say
+
 WRAPPERS = "nn.DataParallel, DistributedDataParallel or torch.compile"
 
 
@@ -51,15 +53,21 @@ def check_loss_fits_D(D: nn.Module, criterion: nn.Module) -> None:
     leave 0.5-0.73), and logits with ``BCELoss`` (which needs probabilities)."""
     sigmoid = ends_in_sigmoid(D)
     if sigmoid and isinstance(criterion, nn.BCEWithLogitsLoss):
-        raise ValueError(
-            f"D ends in a Sigmoid, but the loss {type(criterion).__name__} expects logits: it would "
+        loss = type(criterion).__name__
+        raise ValueError(say(
+            f"D ends in a Sigmoid, but the loss {loss} expects logits: it would "
             f"apply a second sigmoid and D could never say more than 0.73. Either build D without "
             f"it (MLPDiscriminator(sigmoid=False), the course's default) or ask for the classic "
-            f"form explicitly with criterion=nn.BCELoss().")
+            f"form explicitly with criterion=nn.BCELoss().",
+            f"D 以 Sigmoid 结尾，但损失 {loss} 需要的是 logit：它会再套一层 sigmoid，D 的输出永远"
+            f"超不过 0.73。要么构建不带 Sigmoid 的 D（MLPDiscriminator(sigmoid=False)，课程的默认做法），"
+            f"要么用 criterion=nn.BCELoss() 明确选择经典形式。"))
     if isinstance(criterion, nn.BCELoss) and not sigmoid:
-        raise ValueError(
+        raise ValueError(say(
             "criterion=nn.BCELoss() needs probabilities, but D ends without a Sigmoid (it gives "
-            "logits). Use the default loss (BCEWithLogitsLoss), or build D with sigmoid=True.")
+            "logits). Use the default loss (BCEWithLogitsLoss), or build D with sigmoid=True.",
+            "criterion=nn.BCELoss() 需要概率，但 D 的末尾没有 Sigmoid（它输出的是 logit）。"
+            "请用默认损失（BCEWithLogitsLoss），或用 sigmoid=True 构建 D。"))
 
 
 def check_conditioning(G: nn.Module, D: nn.Module) -> None:

@@ -4,6 +4,8 @@ import time
 
 from tqdm.auto import tqdm
 
+from ..language import say
+
 
 class Hook:
     """Override what you need. ``trainer.step``/``trainer.epoch`` count what is already done."""
@@ -28,7 +30,7 @@ class ProgressBar(Hook):
 
     def after_epoch(self, trainer) -> None:
         if self.last_epoch and trainer.epoch < self.last_epoch:
-            self.bar.set_description(f"epoch {trainer.epoch + 1}/{self.last_epoch}")
+            self.bar.set_description(say("epoch", "第") + f" {trainer.epoch + 1}/{self.last_epoch}" + say("", " 轮"))
 
     def after_step(self, trainer) -> None:
         self.bar.update()

@@ -9,6 +9,7 @@ import torch
 from torch import nn
 
 from ..data.pixels import check_image_batch
+from ..language import say
 from ..models.conditional import check_labels
 from ..models.inputs import check_whole_number, values_checked_once
 from ..models.sampling import evaluating, generate
@@ -251,7 +252,7 @@ class GANTrainer:
         per_epoch = _length(self.batches)
         total = -(-per_epoch // self.d_steps) * num_epochs if per_epoch else None
         last_epoch = self.epoch + num_epochs
-        all_hooks = [ProgressBar(total, f"epoch {self.epoch + 1}/{last_epoch}", enabled=progress,
+        all_hooks = [ProgressBar(total, say("epoch", "第") + f" {self.epoch + 1}/{last_epoch}" + say("", " 轮"), enabled=progress,
                                  last_epoch=last_epoch),
                      Snapshots()]
         if live is not None:
@@ -260,8 +261,11 @@ class GANTrainer:
             all_hooks.append(Checkpoints(self.checkpoint_path, self.checkpoint_every, last_epoch))
         if self.run(self._epochs(num_epochs), all_hooks + list(hooks)):
             saved = f" and saved to {self.checkpoint_path}" if self.checkpoint_path else ""
-            print(f"Training interrupted after step {self.step} (epoch {self.epoch} complete). The "
-                  f"models and the history are kept{saved}; call fit() again to continue.")
+            print(say(f"Training interrupted after step {self.step} (epoch {self.epoch} complete). The "
+                      f"models and the history are kept{saved}; call fit() again to continue.",
+                      f"训练在第 {self.step} 步中断（已完成 {self.epoch} 轮）。模型和历史记录都已保留"
+                      + (f"并保存到 {self.checkpoint_path}" if self.checkpoint_path else "")
+                      + "；再次调用 fit() 即可继续。"))
         return self.history
 
     # --- sampling -------------------------------------------------------------------------------
