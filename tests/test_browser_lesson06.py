@@ -1,12 +1,15 @@
-"""Lesson 06 in a real browser: JupyterLab runs the notebook, a latent slider moves, the digit redraws.
+"""Lesson 06 in a real browser, in English and in Chinese: JupyterLab runs the notebook, a latent
+slider moves, the digit redraws, and no request leaves the machine.
 
 The unit tests drive ``LatentExplorer`` without a browser; this test checks the part they cannot:
 that the widgets render in JupyterLab and that a slider change travels to the kernel and back as a
-new picture. It starts its own JupyterLab (fresh settings, workspaces and browser profile), drives
-the system Chromium through Playwright and never downloads a browser. It is skipped when
-``/usr/bin/chromium`` or the ``playwright`` package is missing. Screenshots go to
-``browser/lesson06_before.png`` and ``browser/lesson06.png`` in the test run's outputs folder
-(``$GAN_COURSE_OUTPUTS``, printed at the top of the pytest report).
+new picture. The Chinese lesson runs in a JupyterLab set to Chinese, as `make course-zh` starts it,
+and its menus must say so. Every request the page makes outside 127.0.0.1 is blocked and recorded:
+there must be none (the course works offline). It starts its own JupyterLab (fresh settings,
+workspaces and browser profile), drives the system Chromium through Playwright and never downloads
+a browser. It is skipped when ``/usr/bin/chromium`` or the ``playwright`` package is missing.
+Screenshots go to ``browser/lesson06_<edition>_before.png`` and ``browser/lesson06_<edition>.png``
+in the test run's outputs folder (``$GAN_COURSE_OUTPUTS``, printed at the top of the pytest report).
 Run only this test with:  .venv/bin/python -m pytest -q -m browser
 """
 import json
@@ -39,7 +42,9 @@ pytestmark = pytest.mark.browser
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SERVER_ROOT = REPO_ROOT                       # JupyterLab's root folder
-NOTEBOOK = "notebooks/06_latent_space.ipynb"  # relative to SERVER_ROOT
+NOTEBOOKS = {"en": "notebooks/06_latent_space.ipynb", "zh": "notebooks/zh/06_latent_space.ipynb"}
+FILE_MENU = {"en": "File", "zh": "文件"}   # JupyterLab's first menu, in the edition's language
+LOCAL_HOSTS = ("127.0.0.1", "localhost")
 SCREENSHOTS = Path(os.environ["GAN_COURSE_OUTPUTS"]) / "browser"  # the test run's outputs (conftest.py)
 
 TEST_BUDGET_S = 150        # server start to last check; with teardown (<= 40 s) under 3 minutes
@@ -75,15 +80,20 @@ def log_tail(path: Path, chars: int = 3000) -> str:
         return "(no server log)"
 
 
-@pytest.fixture(scope="module")
-def jupyter_url():
-    """A private JupyterLab on 127.0.0.1, no token; killed (with its kernels) at the end."""
+@pytest.fixture(scope="module", params=["en", "zh"])
+def jupyter_url(request):
+    """A private JupyterLab on 127.0.0.1, no token, in the edition's language (the Chinese one set
+    up as `make course-zh` does); killed (with its kernels) at the end."""
     DEADLINE["t"] = time.monotonic() + TEST_BUDGET_S
     with tempfile.TemporaryDirectory(prefix="gan-browser-lab-") as tmp:
         tmp = Path(tmp)
         app_settings = tmp / "app-settings"
         app_settings.mkdir()
         (app_settings / "overrides.json").write_text(json.dumps(OVERRIDES, indent=2))
+        if request.param == "zh":
+            locale = tmp / "user-settings" / "@jupyterlab" / "translation-extension"
+            locale.mkdir(parents=True)
+            (locale / "plugin.jupyterlab-settings").write_text('{"locale": "zh_CN"}')
         env = dict(os.environ,
                    JUPYTERLAB_SETTINGS_DIR=str(tmp / "user-settings"),
                    JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
@@ -119,7 +129,7 @@ def jupyter_url():
                     pytest.fail(f"JupyterLab did not answer {url}/api/status within {SERVER_START_S} s:\n"
                                 f"{log_tail(log_path)}")
                 time.sleep(0.25)
-            yield url, log_path
+            yield url, log_path, request.param
         finally:
             stop(server)
 
@@ -166,8 +176,11 @@ def show_explorer(page, explorer) -> None:
 
 
 def test_lesson06_slider_redraws_the_digit_in_jupyterlab(jupyter_url):
-    url, log_path = jupyter_url
-    assert (SERVER_ROOT / NOTEBOOK).exists(), f"{NOTEBOOK} is missing under {SERVER_ROOT}"
+    url, log_path, edition = jupyter_url
+    notebook = NOTEBOOKS[edition]
+    assert (SERVER_ROOT / notebook).exists(), f"{notebook} is missing under {SERVER_ROOT}"
+    shot = f"lesson06_{edition}"
+    outside = []   # every request that tried to leave the machine
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     step = "starting Chromium"
@@ -175,16 +188,27 @@ def test_lesson06_slider_redraws_the_digit_in_jupyterlab(jupyter_url):
         context = p.chromium.launch_persistent_context(
             profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
             viewport={"width": 1400, "height": 1000}, timeout=ms_left(60))
+        def keep_local(route):
+            host = route.request.url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
+            if route.request.url.startswith(("http://", "https://", "ws://", "wss://")) and host not in LOCAL_HOSTS:
+                outside.append(route.request.url)
+                return route.abort()
+            return route.continue_()
+        context.route("**/*", keep_local)
         page = context.pages[0] if context.pages else context.new_page()
         console = []
         page.on("console", lambda message: console.append(f"{message.type}: {message.text}")
                 if message.type in ("error", "warning") else None)
         page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
         try:
-            step = f"opening {NOTEBOOK}"
-            page.goto(f"{url}/lab/tree/{NOTEBOOK}", timeout=ms_left(60))
+            step = f"opening {notebook}"
+            page.goto(f"{url}/lab/tree/{notebook}", timeout=ms_left(60))
             page.wait_for_function("() => window.jupyterapp?.shell?.currentWidget?.content?.widgets?.length > 0",
                                    timeout=ms_left(60))
+
+            step = f"reading JupyterLab's menu bar (expecting {FILE_MENU[edition]!r})"
+            menu = page.locator(".lm-MenuBar-itemLabel").first
+            expect(menu).to_have_text(FILE_MENU[edition], timeout=ms_left(30))
 
             step = "waiting for the kernel to be idle"
             page.wait_for_function(KERNEL_IDLE_JS, timeout=ms_left(60), polling=200)
@@ -211,9 +235,9 @@ def test_lesson06_slider_redraws_the_digit_in_jupyterlab(jupyter_url):
             page.wait_for_function("() => window.__runAll !== 'running'", timeout=ms_left(120), polling=250)
             run_all = page.evaluate("() => window.__runAll")
             if run_all != "done":
-                warnings.warn(f"{NOTEBOOK} in JupyterLab, run all cells: {run_all} (nbval reports which cell)")
+                warnings.warn(f"{notebook} in JupyterLab, run all cells: {run_all} (nbval reports which cell)")
             show_explorer(page, explorer)
-            page.screenshot(path=SCREENSHOTS / "lesson06_before.png", full_page=True)
+            page.screenshot(path=SCREENSHOTS / f"{shot}_before.png", full_page=True)
 
             src_before, pixels_before = image.get_attribute("src"), image.evaluate(PIXELS_JS)
             readout = explorer.locator(".widget-readout").first
@@ -236,14 +260,16 @@ def test_lesson06_slider_redraws_the_digit_in_jupyterlab(jupyter_url):
             assert image.get_attribute("src") != src_before
             assert image.evaluate(PIXELS_JS) != pixels_before
             show_explorer(page, explorer)
+            step = "checking that nothing was requested from outside the machine"
+            assert outside == [], f"requests outside 127.0.0.1: {outside}"
         except (PlaywrightError, PlaywrightTimeout, AssertionError) as error:
-            pytest.fail(f"lesson 06 in JupyterLab failed while {step}, {time.monotonic() - started:.0f} s in: "
+            pytest.fail(f"{notebook} in JupyterLab failed while {step}, {time.monotonic() - started:.0f} s in: "
                         f"{error}\n"
-                        f"screenshot: {SCREENSHOTS / 'lesson06.png'}\n"
+                        f"screenshot: {SCREENSHOTS / (shot + '.png')}\n"
                         f"browser console (last 20):\n" + "\n".join(console[-20:]) +
                         f"\nJupyter log (tail):\n{log_tail(log_path)}")
         finally:
             try:
-                page.screenshot(path=SCREENSHOTS / "lesson06.png", full_page=True, timeout=15_000)
+                page.screenshot(path=SCREENSHOTS / f"{shot}.png", full_page=True, timeout=15_000)
             finally:
                 context.close()

@@ -32,3 +32,13 @@ def test_notebook_has_no_leftover_todo_and_runs_on_the_course_kernel(path):
     assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
     for cell in nb.cells:
         assert "TODO" not in cell.source, f"{path.name} has a TODO left in a cell"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.relative_to(LESSONS).as_posix())
+def test_every_solution_is_folded_away(path):
+    """Lesson 00 promises that a worked solution waits folded, so an answer is not read by accident."""
+    nb = nbformat.read(path, as_version=4)
+    unfolded = [index + 1 for index, cell in enumerate(nb.cells) if "solution" in cell.metadata.get("tags", [])
+                and not cell.metadata.get("jupyter", {}).get("source_hidden")]
+    assert not unfolded, (f"{path.name}: solution cells {unfolded} (counting from 1) are not folded; "
+                          f"set metadata.jupyter.source_hidden = true (in JupyterLab: View > Collapse Selected Code)")
