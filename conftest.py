@@ -15,7 +15,9 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 def _test_outputs_root() -> Path:
     """A fresh folder for one test session's lesson outputs (emptied at the start of each session, so
     the last run's pictures stay there to look at)."""
-    root = Path(tempfile.gettempdir()) / f"gan-course-test-outputs-{getpass.getuser()}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")   # with `pytest -n 2`, one folder per worker
+    root = Path(tempfile.gettempdir()) / (f"gan-course-test-outputs-{getpass.getuser()}"
+                                          + (f"-{worker}" if worker else ""))
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
     return root

@@ -103,12 +103,25 @@ class _Normaliser(ast.NodeTransformer):
         self.generic_visit(node)
         name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
         if name in LEARNER_CALLS:
-            node.args = [ast.Constant("<text>") if isinstance(a, ast.Constant) and isinstance(a.value, str)
-                         else a for a in node.args]
+            node.args = [_texts_replaced(a) for a in node.args]
         for keyword in node.keywords:
-            if keyword.arg in LEARNER_KEYWORDS and isinstance(keyword.value, ast.Constant):
-                keyword.value = ast.Constant("<text>")
+            if keyword.arg in LEARNER_KEYWORDS:
+                keyword.value = _texts_replaced(keyword.value)
         return node
+
+
+def _texts_replaced(node):
+    """Every string in ``node`` (``"image" if c == 0 else f"map {c}"`` too) as the placeholder."""
+    for child in ast.walk(node):
+        for name, value in ast.iter_fields(child):
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                setattr(child, name, ast.Constant("<text>"))
+            elif isinstance(value, list):
+                value[:] = [ast.Constant("<text>") if isinstance(v, ast.Constant) and isinstance(v.value, str)
+                            else v for v in value]
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return ast.Constant("<text>")
+    return node
 
 
 def program_of(source: str) -> str:

@@ -3,6 +3,7 @@ import io
 
 
 from ..data.pixels import pixels_to_images
+from ..language import say
 from .curves import history_of, plot_d_outputs, plot_losses
 from .grids import image_grid
 
@@ -34,9 +35,9 @@ class LiveView:
             images = pixels_to_images(pixels)
             ax_grid.imshow(image_grid(images[:36], nrow=6).permute(1, 2, 0).numpy(),
                            interpolation="nearest")
-            ax_grid.set_title(f"G(fixed noise) after {step} steps")
+            ax_grid.set_title(say(f"G(fixed noise) after {step} steps", f"G(固定噪声)，第 {step} 步后"))
         ax_grid.set_axis_off()
-        fig.suptitle(f"{self.title}: step {len(history)}")
+        fig.suptitle(say(f"{self.title}: step {len(history)}", f"{self.title}：第 {len(history)} 步"))
         fig.tight_layout()
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=72)
