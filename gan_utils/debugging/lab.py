@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import torch
 from tqdm.auto import tqdm
 
+from ..language import say
 from ..models.inputs import check_whole_number
 from ..settings import get_device
 from ..train.history import History
@@ -28,16 +29,19 @@ class LabRun:
 
 def run_lab(images: torch.Tensor, bug: str | None = None, steps: int = 300, seed: int = 0,
             batch_size: int = 64, snapshot_every: int = 50, device=None, progress: bool = True,
-            kind: str | None = None) -> LabRun:
+            kind: str | None = None, label: str | None = None) -> LabRun:
     """Train loop.py (with ``bug``, or healthy) for ``steps`` steps on ``images`` (N, 1, 28, 28) in
     [-1, 1]; the same seed gives the same run, so a bug's run differs from the healthy one only by
-    what the bug does. ``kind`` is "gan" (train_step) or "wgan" (wgan_step); a bug brings its own."""
+    what the bug does. ``kind`` is "gan" (train_step) or "wgan" (wgan_step); a bug brings its own.
+    ``label`` names the run on its progress bar (a mystery must not show its bug's name there)."""
     steps = check_whole_number(steps, "steps")
     if kind not in (None, "gan", "wgan"):
-        raise ValueError(f"kind must be 'gan' or 'wgan', got {kind!r}")
+        raise ValueError(say(f"kind must be 'gan' or 'wgan', got {kind!r}",
+                             f"kind 必须是 'gan' 或 'wgan'，得到的是 {kind!r}。"))
     if bug is not None and kind is not None and kind != get_bug(bug).kind:
-        raise ValueError(f"bug {bug!r} lives in the {get_bug(bug).kind} loop; leave kind out or pass "
-                         f"kind={get_bug(bug).kind!r}")
+        home = get_bug(bug).kind
+        raise ValueError(say(f"bug {bug!r} lives in the {home} loop; leave kind out or pass kind={home!r}",
+                             f"错误 {bug!r} 位于 {home} 循环中；请省略 kind，或传入 kind={home!r}。"))
     kind = get_bug(bug).kind if bug is not None else (kind or "gan")
     code = with_bug(bug)
     device = get_device(device) if device is not None else get_device()
@@ -53,7 +57,7 @@ def run_lab(images: torch.Tensor, bug: str | None = None, steps: int = 300, seed
     history = History()
     history.add_snapshot(0, _draw(G, fixed))
     start, error, step = time.perf_counter(), None, 0
-    bar = tqdm(total=steps, desc=bug or "healthy", leave=False, disable=not progress)
+    bar = tqdm(total=steps, desc=label or bug or say("healthy", "健康"), leave=False, disable=not progress)
     while step < steps and error is None:
         for index in torch.randperm(len(data), generator=order).split(batch_size):
             x_real = data[index.to(device)]                                # (N, 1, 28, 28)

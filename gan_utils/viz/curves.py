@@ -3,6 +3,8 @@ import math
 
 import numpy as np
 
+from ..language import say
+
 EQUILIBRIUM_LOSS = math.log(2)  # BCE when D answers 0.5 for everything: -log 0.5
 
 
@@ -25,8 +27,11 @@ def history_of(source, what: str):
     with what to pass instead."""
     history = getattr(source, "history", source)
     if not (hasattr(history, "frames") and hasattr(history, "keys")):
-        raise TypeError(f"{what} takes the training history (trainer.history, or what fit() "
-                        f"returns), got {type(source).__name__}.")
+        gap = " " if what[-1:].isascii() else ""  # "plot_losses 需要…" but "健康面板需要…"
+        raise TypeError(say(f"{what} takes the training history (trainer.history, or what fit() "
+                            f"returns), got {type(source).__name__}.",
+                            f"{what}{gap}需要训练历史（trainer.history，或 fit() 的返回值），"
+                            f"得到的是 {type(source).__name__}。"))
     return history
 
 
@@ -34,11 +39,14 @@ def _require(history, keys: tuple[str, ...], what: str):
     """The history (from a trainer or a History) once it has steps and every figure in ``keys``."""
     history = history_of(history, what)
     if len(history) == 0:
-        raise ValueError("the history has no steps yet: train first, then plot.")
+        raise ValueError(say("the history has no steps yet: train first, then plot.",
+                             "训练历史中还没有任何一步：先训练，再画图。"))
     missing = [key for key in keys if key not in history]
     if missing:
-        raise ValueError(f"{what} draws {', '.join(keys)}, but this history has no "
-                         f"{', '.join(missing)} (it has {', '.join(history.keys())}).")
+        raise ValueError(say(f"{what} draws {', '.join(keys)}, but this history has no "
+                             f"{', '.join(missing)} (it has {', '.join(history.keys())}).",
+                             f"{what} 要画的是 {'、'.join(keys)}，但这份训练历史中没有 "
+                             f"{'、'.join(missing)}（它有的是 {'、'.join(history.keys())}）。"))
     return history
 
 
@@ -48,16 +56,19 @@ def plot_losses(history, ax=None, smooth: int | None = None):
     history = _require(history, ("loss_D", "loss_G"), "plot_losses")
     ax = ax or plt.subplots(figsize=(7, 3.5))[1]
     window = _window(history, smooth)
-    for key, color, label in [("loss_D", "tab:blue", "D loss"), ("loss_G", "tab:orange", "G loss")]:
+    for key, color, label in [("loss_D", "tab:blue", say("D loss", "D 的损失")),
+                              ("loss_G", "tab:orange", say("G loss", "G 的损失"))]:
         values = getattr(history, key)
         ax.plot(history.step, values, color=color, alpha=0.2, lw=0.8)
         ax.plot(history.step, moving_average(values, window), color=color, lw=2, label=label)
     ax.axhline(EQUILIBRIUM_LOSS, color="gray", ls="--", lw=1)
-    ax.text(history.step[0], EQUILIBRIUM_LOSS, " ln 2: both losses if D could only guess",
+    ax.text(history.step[0], EQUILIBRIUM_LOSS, say(" ln 2: both losses if D could only guess",
+                                                   " ln 2：D 只能瞎猜时两个损失的值"),
             va="bottom", fontsize=8, color="gray")
-    ax.set_xlabel("training step")
-    ax.set_ylabel("BCE loss")
-    ax.set_title("losses: a GAN's curves wobble, they do not fall to 0")
+    ax.set_xlabel(say("training step", "训练步数"))
+    ax.set_ylabel(say("BCE loss", "BCE 损失"))
+    ax.set_title(say("losses: a GAN's curves wobble, they do not fall to 0",
+                     "损失：GAN 的曲线会上下波动，不会降到 0"))
     ax.legend(loc="upper right")
     return ax
 
@@ -70,19 +81,22 @@ def plot_d_outputs(history, ax=None, smooth: int | None = None):
     window = _window(history, smooth)
     ax.axhspan(0.2, 0.8, color="tab:green", alpha=0.08)
     ax.plot(history.step, moving_average(history.D_x, window), color="tab:blue", lw=2,
-            label="D(x): real judged real")
+            label=say("D(x): real judged real", "D(x)：真实图像被判为真"))
     ax.plot(history.step, moving_average(history.D_G_z1, window), color="tab:red", lw=2,
-            label="D(G(z)): fake judged real")
+            label=say("D(G(z)): fake judged real", "D(G(z))：生成图像被判为真"))
     ax.axhline(0.5, color="gray", ls="--", lw=1)
-    ax.text(0.99, 0.02, "green band: healthy, D unsure; both curves steady or drifting toward 0.5\n"
-            "D(x) near 1 and D(G(z)) near 0 for long: D overpowers G\n"
-            "D(G(z)) high but samples all alike: mode collapse (lesson 07)",
+    ax.text(0.99, 0.02, say("green band: healthy, D unsure; both curves steady or drifting toward 0.5\n"
+                            "D(x) near 1 and D(G(z)) near 0 for long: D overpowers G\n"
+                            "D(G(z)) high but samples all alike: mode collapse (lesson 07)",
+                            "绿色带：健康，D 拿不准；两条曲线保持平稳或逐渐趋向 0.5\n"
+                            "D(x) 长时间接近 1、D(G(z)) 接近 0：D 压倒了 G\n"
+                            "D(G(z)) 很高，但样本千篇一律：模式崩溃（第 07 课）"),
             transform=ax.transAxes, ha="right", va="bottom", fontsize=7.5,
             bbox=dict(facecolor="white", alpha=0.8, edgecolor="lightgray"))
     ax.set_ylim(0, 1)
-    ax.set_xlabel("training step")
-    ax.set_ylabel("mean probability 'real'")
-    ax.set_title("what D says about real and fake images")
+    ax.set_xlabel(say("training step", "训练步数"))
+    ax.set_ylabel(say("mean probability 'real'", "判为“真”的平均概率"))
+    ax.set_title(say("what D says about real and fake images", "D 对真实图像和生成图像的判断"))
     ax.legend(loc="center left", fontsize=8)
     return ax
 

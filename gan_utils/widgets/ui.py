@@ -6,6 +6,7 @@ import ipywidgets as widgets
 from PIL import Image
 from torch import nn
 
+from ..language import say
 from .explorer import LatentExplorer, Throttle
 
 
@@ -23,8 +24,10 @@ def _as_explorer(explorer) -> LatentExplorer:
         return explorer
     if isinstance(explorer, nn.Module):
         return LatentExplorer(explorer)
-    raise TypeError(f"build_latent_explorer takes a LatentExplorer (or a generator G), got "
-                    f"{type(explorer).__name__}; e.g. build_latent_explorer(LatentExplorer(G)).")
+    raise TypeError(say(f"build_latent_explorer takes a LatentExplorer (or a generator G), got "
+                        f"{type(explorer).__name__}; e.g. build_latent_explorer(LatentExplorer(G)).",
+                        f"build_latent_explorer 需要一个 LatentExplorer（或一个生成器 G），得到的是 "
+                        f"{type(explorer).__name__}；例如 build_latent_explorer(LatentExplorer(G))。"))
 
 
 def build_latent_explorer(explorer, slider_range: float = 3.0, scale: int = 8) -> widgets.VBox:
@@ -41,22 +44,24 @@ def build_latent_explorer(explorer, slider_range: float = 3.0, scale: int = 8) -
     def redraw():
         try:
             picture.value = explorer.png(scale)
-            timing.value = f"<small>drawn in {explorer.render_ms:.1f} ms</small>"
+            timing.value = say(f"<small>drawn in {explorer.render_ms:.1f} ms</small>",
+                               f"<small>绘制用时 {explorer.render_ms:.1f} ms</small>")
         except Exception as error:  # a callback's error would only reach the kernel's log
-            timing.value = f"<b>could not draw:</b> {type(error).__name__}: {error}"
+            timing.value = say("<b>could not draw:</b> ", "<b>无法绘制：</b>") + f"{type(error).__name__}: {error}"
 
     throttle = Throttle(redraw, _scheduler())
     muted = []  # non-empty while reset moves the sliders itself
     sliders = []
     for index in range(len(explorer.weights)):
         slider = widgets.FloatSlider(value=0.0, min=-slider_range, max=slider_range, step=0.1,
-                                     description=f"direction {index + 1}", continuous_update=True)
+                                     description=say(f"direction {index + 1}", f"方向 {index + 1}"),
+                                     continuous_update=True)
         slider.observe(lambda change, i=index: (explorer.set_weight(i, change["new"]),
                                                 muted or throttle.request()), names="value")
         sliders.append(slider)
 
-    new_z = widgets.Button(description="new random z", icon="random")
-    reset = widgets.Button(description="reset", icon="undo")
+    new_z = widgets.Button(description=say("new random z", "新的随机 z"), icon="random")
+    reset = widgets.Button(description=say("reset", "重置"), icon="undo")
 
     def on_new_z(_):
         explorer.new_z()
@@ -78,12 +83,14 @@ def build_latent_explorer(explorer, slider_range: float = 3.0, scale: int = 8) -
         digit_a, digit_b = explorer.digits
         if digit_b == digit_a:
             digit_b = (digit_a + 1) % explorer.num_classes
-        digit = widgets.ToggleButtons(options=list(range(explorer.num_classes)), value=digit_a, description="digit",
+        digit = widgets.ToggleButtons(options=list(range(explorer.num_classes)), value=digit_a,
+                                      description=say("digit", "数字"),
                                       style={"button_width": "32px"})
-        other = widgets.Dropdown(options=list(range(explorer.num_classes)), value=digit_b, description="blend into",
+        other = widgets.Dropdown(options=list(range(explorer.num_classes)), value=digit_b,
+                                 description=say("blend into", "混入数字"),
                                  layout=widgets.Layout(width="180px"))
-        amount = widgets.FloatSlider(value=explorer.amount, min=0.0, max=1.0, step=0.05, description="blend",
-                                     continuous_update=True)
+        amount = widgets.FloatSlider(value=explorer.amount, min=0.0, max=1.0, step=0.05,
+                                     description=say("blend", "混合比例"), continuous_update=True)
 
         def on_label(_):
             explorer.blend_digits(digit.value, other.value, amount.value)
