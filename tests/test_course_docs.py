@@ -29,6 +29,13 @@ def test_readme_links_every_lesson_the_glossary_and_the_teacher_guide():
         assert f"(notebooks/{target.name})" in readme, target.name
 
 
+def test_the_two_readmes_link_each_other_in_their_first_lines():
+    english = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()[:5]
+    chinese = (ROOT / "README.zh-CN.md").read_text(encoding="utf-8").splitlines()[:5]
+    assert any("(README.zh-CN.md)" in line for line in english)
+    assert any("(README.md)" in line for line in chinese)
+
+
 def test_glossary_has_the_terms_of_the_source_material():
     glossary = (NOTEBOOKS / "GLOSSARY.md").read_text(encoding="utf-8")
     for english, chinese in [("generator", "生成器"), ("discriminator", "判别器"), ("adversarial", "对抗"),
@@ -39,7 +46,9 @@ def test_glossary_has_the_terms_of_the_source_material():
 
 
 @pytest.mark.parametrize("doc", [ROOT / "README.md", NOTEBOOKS / "GLOSSARY.md", NOTEBOOKS / "TEACHER_GUIDE.md",
-                                 NOTEBOOKS / "SYMPTOMS.md", *LESSONS], ids=lambda p: p.name)
+                                 NOTEBOOKS / "SYMPTOMS.md", *LESSONS, ROOT / "README.zh-CN.md",
+                                 NOTEBOOKS / "zh" / "TEACHER_GUIDE.md"],
+                         ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_relative_links_point_at_files_that_exist(doc):
     text = markdown_of(doc) if doc.suffix == ".ipynb" else doc.read_text(encoding="utf-8")
     for target in LINK.findall(text):
