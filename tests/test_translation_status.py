@@ -12,6 +12,11 @@ sys.path.insert(0, str(ROOT / "tools"))
 import translation_status as ts  # noqa: E402
 
 
+def test_the_chinese_edition_is_in_step_with_the_english():
+    statuses = ts.course_status()
+    assert all(s.ok for s in statuses), "\n" + ts.report(statuses)
+
+
 def test_the_glossary_gives_one_term_per_concept():
     avoid = ts.avoided_terms()
     assert avoid["鉴别器"] == "判别器" and avoid["对抗生成网络"] == "生成对抗网络"
