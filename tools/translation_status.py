@@ -40,7 +40,7 @@ GLOSSARY = ENGLISH / "GLOSSARY.md"
 LEARNER_CALLS = {"print", "title", "set_title", "suptitle", "xlabel", "ylabel", "set_xlabel", "set_ylabel",
                  "text", "annotate", "Markdown", "HTML", "display_markdown"}
 LEARNER_KEYWORDS = {"label", "title", "xlabel", "ylabel", "description", "desc", "hint", "tooltip",
-                    "caption", "message", "question", "lang"}  # lang="zh" is the edition's own setting
+                    "caption", "message", "question", "titles", "lang"}  # lang="zh" is the edition's own setting
 MATH = re.compile(r"\$\$.+?\$\$|(?<![\\$])\$(?!\$).+?(?<!\\)\$", re.S)
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 CJK = re.compile(r"[\u3400-\u9fff]")

@@ -41,15 +41,15 @@ BUGS = {bug.name: bug for bug in (
         "logits_fake = D(x_fake.detach())", "logits_fake = D(x_fake)",
         "D's loss reaches G: G's gradient in D's step is no longer 0, and G is pushed to make its fakes "
         "look *more* fake, so D(G(z)) stays low.",
-        title_zh="在 D 的更新步中忘了 detach()",
-        diagnosis_zh="D 的损失传到了 G：D 的更新步中 G 的梯度不再为 0，"
+        title_zh="在判别器步中忘了 detach()",
+        diagnosis_zh="D 的损失传到了 G：判别器步中 G 的梯度不再为 0，"
                      "G 被推着让自己的生成图像看起来反而更假，所以 D(G(z)) 一直偏低。"),
     Bug("detach_in_G_step", "detaching in G's step", "train_step",
         "logits_G = D(G(z_G))", "logits_G = D(G(z_G).detach())",
         "G's step cuts the path back to G: the gradient reaching G is exactly 0, G never changes and "
         "D wins outright.",
-        title_zh="在 G 的更新步中分离（detach()）",
-        diagnosis_zh="G 的更新步切断了通回 G 的路径：到达 G 的梯度恰好为 0，G 从不改变，D 完胜。"),
+        title_zh="在生成器步中分离（detach()）",
+        diagnosis_zh="生成器步切断了通回 G 的路径：到达 G 的梯度恰好为 0，G 从不改变，D 完胜。"),
     Bug("swapped_labels_in_G_step", "G trained towards \"fake\"", "train_step",
         "loss_G = criterion(logits_G, real_labels)", "loss_G = criterion(logits_G, fake_labels)",
         "G's loss falls while D(G(z)) falls too: G is helping D, the two numbers disagree.",

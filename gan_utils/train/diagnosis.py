@@ -84,8 +84,8 @@ def _gradient_in_D_step(c) -> Finding | None:
         return Finding("gradient_in_D_step", say("G holds a gradient right after D's step: D's loss reached G "
                                                  "(x_fake not detached in D's step) or G's old gradients were "
                                                  "never cleared (opt_G.zero_grad() missing).",
-                                                 "D 的更新步刚结束时 G 中就有梯度：要么 D 的损失传到了 G"
-                                                 "（D 的更新步中没有对 x_fake 调用 detach()），要么 G 的旧梯度"
+                                                 "判别器步刚结束时 G 中就有梯度：要么 D 的损失传到了 G"
+                                                 "（判别器步中没有对 x_fake 调用 detach()），要么 G 的旧梯度"
                                                  "从未被清零（缺少 opt_G.zero_grad()）。"))
     return None
 

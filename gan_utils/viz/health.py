@@ -41,7 +41,7 @@ def plot_health(source, axes=None, title: str | None = None, smooth: int = 10) -
     _plot(ax_grad, history, "grad_G_first", smooth, color="grey", ls="--",
           label=say("G's first layer", "G 的第一层"))
     _plot(ax_grad, history, "grad_G_in_D_step", smooth, color="crimson", ls=":",
-          label=say("G, after D's step", "G（D 的更新步之后）"))
+          label=say("G, after D's step", "G（判别器步之后）"))
     grads = [v for k in ("grad_G_last", "grad_G_first") if k in history for v in history[k]]
     if grads and max(grads) > 0:
         ax_grad.set_yscale("symlog", linthresh=1e-3)
