@@ -106,7 +106,7 @@ def test_show_bug_and_the_mysteries_speak_chinese():
     assert english[0].startswith("detaching in G's step  (loop.py, line ")
     set_language("zh")
     shown = show_bug("detach_in_G_step").splitlines()
-    assert shown[0].startswith("在 G 的更新步中分离（detach()）（loop.py 第 ") and "在 train_step 中）" in shown[0]
+    assert shown[0].startswith("在生成器步中分离（detach()）（loop.py 第 ") and "在 train_step 中）" in shown[0]
     assert shown[1:] == english[1:]                                     # the code lines stay code
     assert show_bug("no_zero_grad_for_G").endswith("+ （无：这一行被删掉了）")
     verdicts = {name: repr(check_mystery(1, name)) for name in BUGS}
