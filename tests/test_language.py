@@ -113,7 +113,7 @@ def test_show_bug_and_the_mysteries_speak_chinese():
     right = [v for v in verdicts.values() if v.startswith("✅ 正确！")]
     assert len(right) == 1 and right[0] == "✅ 正确！" + BUGS["no_zero_grad_for_G"].diagnosis_zh
     wrong = verdicts["detach_in_G_step"]
-    assert wrong.startswith("❌ 还不对：“在 G 的更新步中分离") and "特征迹象" in wrong and "提示：" in wrong
+    assert wrong.startswith("❌ 还不对：“在生成器步中分离") and "特征迹象" in wrong and "提示：" in wrong
     assert repr(check_mystery(1, ...)).startswith("❌ 还不对：把 ... 换成")
     assert "不是实验室里的错误" in repr(check_mystery(1, "typo"))
     set_language("en")
