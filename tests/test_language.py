@@ -202,3 +202,11 @@ def test_the_widgets_speak_chinese():
     assert status.value.startswith("D 步：D(x) ") and status.value.endswith("（更新之前）")
     buttons["训练 5 步"].click()
     assert status.value == "又训练了 5 步"
+
+
+def test_the_toy_lab_speaks_chinese():
+    from gan_utils.toy.coverage import Coverage
+    coverage = Coverage(modes_covered=6, num_modes=8, good_share=0.51, counts=[1] * 8)
+    assert str(coverage).startswith("6 of 8 modes covered")
+    set_language("zh")
+    assert str(coverage) == "覆盖了 8 个模式中的 6 个，51% 的点靠近某个模式"

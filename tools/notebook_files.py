@@ -72,6 +72,10 @@ def write_atomically(path: Path, text: str) -> None:
             file.write(text)
         if path.exists():
             os.chmod(temporary, path.stat().st_mode & 0o7777)
+        else:   # mkstemp makes it owner-only; a new file gets the usual permissions
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 import torch
 
+from ..language import say
 from .data import MODE_STD
 
 
@@ -17,8 +18,9 @@ class Coverage:
     counts: list[int]
 
     def __str__(self) -> str:
-        return (f"{self.modes_covered} of {self.num_modes} modes covered, "
-                f"{self.good_share:.0%} of the points near a mode")
+        share = f"{self.good_share:.0%}"
+        return say(f"{self.modes_covered} of {self.num_modes} modes covered, {share} of the points near a mode",
+                   f"覆盖了 {self.num_modes} 个模式中的 {self.modes_covered} 个，{share} 的点靠近某个模式")
 
 
 def mode_coverage(points: torch.Tensor, centers: torch.Tensor, std: float = MODE_STD,

@@ -5,6 +5,7 @@ with points for data: real batches come from a toy distribution instead of a dat
 """
 import torch
 
+from ..language import say
 from ..models.inputs import check_whole_number
 from ..models.toy import ToyDiscriminator, ToyGenerator
 from ..train.hooks import LiveUpdates, ProgressBar, Snapshots
@@ -87,7 +88,8 @@ class ToyGAN(GANTrainer):
         if live is not None:
             hooks.append(LiveUpdates(live, live_every))
         if self.run(self._steps(steps), hooks):
-            print(f"Interrupted after {self.step} steps; the lab keeps its state, train() again to go on.")
+            print(say(f"Interrupted after {self.step} steps; the lab keeps its state, train() again to go on.",
+                      f"在第 {self.step} 步后中断；实验室保留了当前状态，再次调用 train() 即可继续。"))
         return self
 
     @torch.no_grad()

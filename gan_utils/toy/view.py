@@ -8,6 +8,7 @@ import io
 import torch
 import torch.nn.functional as F
 
+from ..language import say
 from ..viz.curves import moving_average
 from ..viz.live import LiveView
 from .data import sample_toy
@@ -78,11 +79,12 @@ def draw_toy_gan(lab, ax=None, resolution: int = 100, arrows: int = 150, arrow_s
     value_range = {} if critic else {"vmin": 0, "vmax": 1}   # a probability always spans 0..1
     image = ax.imshow(values.numpy(), extent=EXTENT, origin="lower", cmap="RdBu", **value_range)
     plt.colorbar(image, ax=ax, fraction=0.046, pad=0.03,
-                 label="critic score C(x)" if critic else "D(x): probability 'real'")
+                 label=say("critic score C(x)", "评判器打分 C(x)") if critic
+                 else say("D(x): probability 'real'", "D(x)：判为“真实”的概率"))
     real = _real_points(lab, 500)
     fake = lab.sample()
-    ax.scatter(real[:, 0], real[:, 1], s=3, c="black", alpha=0.5, label="real")
-    ax.scatter(fake[:, 0], fake[:, 1], s=3, c="tab:orange", alpha=0.6, label="generated")
+    ax.scatter(real[:, 0], real[:, 1], s=3, c="black", alpha=0.5, label=say("real", "真实"))
+    ax.scatter(fake[:, 0], fake[:, 1], s=3, c="tab:orange", alpha=0.6, label=say("generated", "生成"))
     if arrows:
         tail = fake[:arrows]
         pull = gradient_field(lab.D, tail, lab.loss) * arrow_scale
@@ -91,7 +93,8 @@ def draw_toy_gan(lab, ax=None, resolution: int = 100, arrows: int = 150, arrow_s
         ax.quiver(tail[:, 0], tail[:, 1], pull[:, 0], pull[:, 1], angles="xy", scale_units="xy",
                   scale=1.0, width=0.004, color="tab:green", alpha=0.9)
     _frame(ax)
-    ax.set_title(title or f"{lab.data}, {lab.loss}: {lab.d_updates} D and {lab.g_updates} G updates")
+    ax.set_title(title or say(f"{lab.data}, {lab.loss}: {lab.d_updates} D and {lab.g_updates} G updates",
+                              f"{lab.data}，{lab.loss}：D 更新 {lab.d_updates} 次，G 更新 {lab.g_updates} 次"))
     ax.legend(loc="upper right", fontsize=7, markerscale=3)
     return ax
 
@@ -108,15 +111,15 @@ def plot_toy_history(lab, ax=None, smooth: int = 50):
         estimate = lab.history["wasserstein"]
         ax.plot(steps, moving_average(estimate, smooth), color="tab:purple",
                 label="E[C(x)] - E[C(G(z))]")
-        ax.set_ylabel("critic's Wasserstein estimate")
+        ax.set_ylabel(say("critic's Wasserstein estimate", "评判器的 Wasserstein 估计值"))
         ax.axhline(0, color="gray", lw=1, ls="--")
     else:
         ax.axhspan(0.2, 0.8, color="tab:green", alpha=0.08)
         ax.plot(steps, moving_average(lab.history["D_x"], smooth), color="tab:blue", label="D(x)")
         ax.plot(steps, moving_average(lab.history["D_G_z1"], smooth), color="tab:red", label="D(G(z))")
         ax.set_ylim(0, 1)
-        ax.set_ylabel("mean probability 'real'")
-    ax.set_xlabel("step")
+        ax.set_ylabel(say("mean probability 'real'", "判为“真实”的平均概率"))
+    ax.set_xlabel(say("step", "步数"))
     ax.legend(fontsize=8)
     return ax
 
@@ -143,7 +146,7 @@ def toy_animation(lab, interval: int = 150):
     def show(index):
         step, fake = lab.snapshots[index]
         points.set_offsets(fake.numpy())
-        ax.set_title(f"{lab.data}, {lab.loss}: step {step}")
+        ax.set_title(say(f"{lab.data}, {lab.loss}: step {step}", f"{lab.data}，{lab.loss}：第 {step} 步"))
         return (points,)
 
     animation = FuncAnimation(fig, show, frames=len(lab.snapshots), interval=interval, blit=False)
@@ -151,12 +154,13 @@ def toy_animation(lab, interval: int = 150):
     return animation
 
 
-def render_toy_png(lab, dpi: int = 72) -> bytes:
-    """The lab's picture and its D curves side by side, as PNG bytes."""
+def render_toy_png(lab, dpi: int = 72, title: str | None = None) -> bytes:
+    """The lab's picture (titled ``title``, else by its data and updates) and its D curves side by
+    side, as PNG bytes."""
     import matplotlib.pyplot as plt
     fig, (ax_plane, ax_curves) = plt.subplots(1, 2, figsize=(10, 4.2),
                                               gridspec_kw={"width_ratios": [1.25, 1]})
-    draw_toy_gan(lab, ax_plane)
+    draw_toy_gan(lab, ax_plane, title=title)
     plot_toy_history(lab, ax_curves)
     if lab.centers is not None:
         ax_curves.set_title(str(lab.coverage()), fontsize=10)
@@ -173,5 +177,10 @@ class ToyLiveView(LiveView):
     def subject(self, source):
         return source   # the whole lab: its plane, its D and its curves
 
+    def __init__(self, title: str | None = None):
+        super().__init__(title or "")
+        self.title = title   # over the plane with the step; without one, the lab's data and updates
+
     def render(self, lab) -> bytes:
-        return render_toy_png(lab)
+        step = say(f"step {lab.step}", f"第 {lab.step} 步")
+        return render_toy_png(lab, title=f"{self.title}: {step}" if self.title else None)
