@@ -131,7 +131,7 @@ def test_the_health_rules_report_in_chinese():
     found = {f.name: str(f) for f in diagnose(history)}
     assert found.keys() == english.keys()                               # the rule names stay identifiers
     assert found["no_gradient_to_G"].startswith("⚠️ 没有梯度到达 G（梯度范数恰好为 0）")
-    assert found["D_wins"].startswith("⚠️ D 压倒了 G")
+    assert found["D_wins"].startswith("⚠️ D 压制了 G")
     assert "[-0.50, 1.80]" in found["fakes_out_of_range"] and "生成图像" in found["fakes_out_of_range"]
 
 

@@ -95,7 +95,7 @@ BUGS = {bug.name: bug for bug in (
         "opt_D = torch.optim.Adam(D.parameters(), lr=10 * lr, betas=(0.5, 0.999))",
         "D overpowers G: its loss falls towards 0, D(G(z)) towards 0, and G's gradient shrinks.",
         title_zh="D 的学习率大了十倍",
-        diagnosis_zh="D 压倒了 G：它的损失降向 0，D(G(z)) 也降向 0，G 的梯度随之缩小。"),
+        diagnosis_zh="D 压制了 G：它的损失降向 0，D(G(z)) 也降向 0，G 的梯度随之缩小。"),
     Bug("gp_eps_per_pixel", "the penalty's mixing weight drawn per pixel", "mix",
         "eps = torch.rand(len(x_real), 1, 1, 1, device=x_real.device)",
         "eps = torch.rand_like(x_real)",

@@ -155,7 +155,7 @@ def _D_wins(c) -> Finding | None:
         return Finding("D_wins", say(f"D overpowers G (loss_D {loss_D:.3f}, D(x) {d_x:.2f}, D(G(z)) {d_g:.2f} "
                                      f"over the last quarter): G's learning signal fades. D learning too fast, "
                                      f"or G not learning at all.",
-                                     f"D 压倒了 G（运行的最后四分之一中 loss_D 为 {loss_D:.3f}，D(x) 为 {d_x:.2f}，"
+                                     f"D 压制了 G（运行的最后四分之一中 loss_D 为 {loss_D:.3f}，D(x) 为 {d_x:.2f}，"
                                      f"D(G(z)) 为 {d_g:.2f}）：G 的学习信号逐渐消失。可能是 D 学得太快，"
                                      f"也可能是 G 根本没有在学习。"))
     return None

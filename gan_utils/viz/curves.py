@@ -89,7 +89,7 @@ def plot_d_outputs(history, ax=None, smooth: int | None = None):
                             "D(x) near 1 and D(G(z)) near 0 for long: D overpowers G\n"
                             "D(G(z)) high but samples all alike: mode collapse (lesson 07)",
                             "绿色带：健康，D 拿不准；两条曲线保持平稳或逐渐趋向 0.5\n"
-                            "D(x) 长时间接近 1、D(G(z)) 接近 0：D 压倒了 G\n"
+                            "D(x) 长时间接近 1、D(G(z)) 接近 0：D 压制了 G\n"
                             "D(G(z)) 很高，但样本千篇一律：模式崩溃（第 07 课）"),
             transform=ax.transAxes, ha="right", va="bottom", fontsize=7.5,
             bbox=dict(facecolor="white", alpha=0.8, edgecolor="lightgray"))
