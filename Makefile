@@ -18,8 +18,10 @@ course-zh: setup
 	@test -f $(ZH_LOCALE) || echo '{"locale": "zh_CN"}' > $(ZH_LOCALE)
 	JUPYTERLAB_SETTINGS_DIR=$(ZH_SETTINGS) GAN_COURSE_LANG=zh $(BIN)/jupyter lab $(JUPYTER_ARGS) notebooks/zh/00_welcome.ipynb
 
+# two workers (pytest-xdist; each notebook stays on one worker), then the browser test alone
 test: setup
-	GAN_COURSE_FAST=$${GAN_COURSE_FAST:-1} $(BIN)/python -m pytest
+	GAN_COURSE_FAST=$${GAN_COURSE_FAST:-1} $(BIN)/python -m pytest -n 2 --dist loadscope -m "not browser"
+	GAN_COURSE_FAST=$${GAN_COURSE_FAST:-1} $(BIN)/python -m pytest -m browser
 
 setup: $(VENV)/.installed
 

@@ -10,14 +10,16 @@ from pathlib import Path
 
 os.environ.setdefault("GAN_COURSE_FAST", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # `make test` runs two workers on a 2-core machine: one thread each (and in the kernels they
+    # start), or PyTorch's threads of both fight over the cores and everything runs slower
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
 def _test_outputs_root() -> Path:
     """A fresh folder for one test session's lesson outputs (emptied at the start of each session, so
     the last run's pictures stay there to look at)."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER")   # with `pytest -n 2`, one folder per worker
-    root = Path(tempfile.gettempdir()) / (f"gan-course-test-outputs-{getpass.getuser()}"
-                                          + (f"-{worker}" if worker else ""))
+    root = Path(tempfile.gettempdir()) / f"gan-course-test-outputs-{getpass.getuser()}"
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
     return root
@@ -25,7 +27,15 @@ def _test_outputs_root() -> Path:
 
 if "GAN_COURSE_OUTPUTS" not in os.environ:  # set it yourself to keep a test run's outputs elsewhere
     os.environ["GAN_COURSE_OUTPUTS"] = str(_test_outputs_root())
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # `pytest -n 2`: a subfolder per worker, so an English lesson and its Chinese twin running at the
+    # same time never write the same checkpoint
+    _worker_folder = Path(os.environ["GAN_COURSE_OUTPUTS"]) / os.environ["PYTEST_XDIST_WORKER"]
+    shutil.rmtree(_worker_folder, ignore_errors=True)
+    _worker_folder.mkdir(parents=True)
+    os.environ["GAN_COURSE_OUTPUTS"] = str(_worker_folder)
 
 
 def pytest_report_header(config):
-    return f"lesson outputs of this run: {os.environ['GAN_COURSE_OUTPUTS']} (not outputs/)"
+    workers = " (with -n, a subfolder per worker: gw0, gw1, ...)" if config.getoption("numprocesses", None) else ""
+    return f"lesson outputs of this run: {os.environ['GAN_COURSE_OUTPUTS']}{workers} (not outputs/)"
