@@ -1,5 +1,6 @@
-"""Lesson 06 in a real browser, in English and in Chinese: JupyterLab runs the notebook, a latent
-slider moves, the digit redraws, and no request leaves the machine.
+"""The course in a real browser, in English and in Chinese: JupyterLab runs lesson 06, a latent
+slider moves and the digit redraws; it runs lesson 03, whose training animation plays offline (its
+buttons show symbols, the next-frame button advances it); and no request leaves the machine.
 
 The unit tests drive ``LatentExplorer`` without a browser; this test checks the part they cannot:
 that the widgets render in JupyterLab and that a slider change travels to the kernel and back as a
@@ -8,10 +9,11 @@ and its menus must say so. Every request the page makes outside 127.0.0.1 is blo
 there must be none (the course works offline). It starts its own JupyterLab (fresh settings,
 workspaces and browser profile), drives the system Chromium through Playwright and never downloads
 a browser. It is skipped when ``/usr/bin/chromium`` or the ``playwright`` package is missing.
-Screenshots go to ``browser/lesson06_<edition>_before.png`` and ``browser/lesson06_<edition>.png``
-in the test run's outputs folder (``$GAN_COURSE_OUTPUTS``, printed at the top of the pytest report).
+Screenshots go to ``browser/lesson06_<edition>_before.png``, ``browser/lesson06_<edition>.png`` and
+``browser/lesson03_<edition>.png`` in the test run's outputs folder (``$GAN_COURSE_OUTPUTS``, printed at the top of the pytest report).
 Run only this test with:  .venv/bin/python -m pytest -q -m browser
 """
+import contextlib
 import json
 import os
 import signal
@@ -43,6 +45,7 @@ pytestmark = pytest.mark.browser
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SERVER_ROOT = REPO_ROOT                       # JupyterLab's root folder
 NOTEBOOKS = {"en": "notebooks/06_latent_space.ipynb", "zh": "notebooks/zh/06_latent_space.ipynb"}
+ANIMATED = {"en": "notebooks/03_mlp_gan.ipynb", "zh": "notebooks/zh/03_mlp_gan.ipynb"}   # show_progress
 FILE_MENU = {"en": "File", "zh": "文件"}   # JupyterLab's first menu, in the edition's language
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 SCREENSHOTS = Path(os.environ["GAN_COURSE_OUTPUTS"]) / "browser"  # the test run's outputs (conftest.py)
@@ -56,6 +59,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 OVERRIDES = {
     "@jupyterlab/apputils-extension:notification": {"checkForUpdates": False, "fetchNews": "false"},
     "@jupyterlab/docmanager-extension:plugin": {"autosave": False},
+    # every cell stays in the page (no virtual scrolling), so an output above the view can be read
+    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
 }
 SLIDER_PRESSES = 5
 
@@ -175,19 +180,15 @@ def show_explorer(page, explorer) -> None:
         pass  # taller than the window, or still settling: the screenshots are only for people
 
 
-def test_lesson06_slider_redraws_the_digit_in_jupyterlab(jupyter_url):
-    url, log_path, edition = jupyter_url
-    notebook = NOTEBOOKS[edition]
-    assert (SERVER_ROOT / notebook).exists(), f"{notebook} is missing under {SERVER_ROOT}"
-    shot = f"lesson06_{edition}"
-    outside = []   # every request that tried to leave the machine
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    started = time.monotonic()
-    step = "starting Chromium"
+@contextlib.contextmanager
+def offline_page(outside: list, console: list):
+    """A fresh headless Chromium page whose requests outside 127.0.0.1 are blocked and recorded in
+    ``outside``; errors and warnings of the page go to ``console``."""
     with tempfile.TemporaryDirectory(prefix="gan-browser-profile-") as profile, sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
             profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
             viewport={"width": 1400, "height": 1000}, timeout=ms_left(60))
+
         def keep_local(route):
             host = route.request.url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
             if route.request.url.startswith(("http://", "https://", "ws://", "wss://")) and host not in LOCAL_HOSTS:
@@ -196,33 +197,97 @@ def test_lesson06_slider_redraws_the_digit_in_jupyterlab(jupyter_url):
             return route.continue_()
         context.route("**/*", keep_local)
         page = context.pages[0] if context.pages else context.new_page()
-        console = []
         page.on("console", lambda message: console.append(f"{message.type}: {message.text}")
                 if message.type in ("error", "warning") else None)
         page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
         try:
-            step = f"opening {notebook}"
-            page.goto(f"{url}/lab/tree/{notebook}", timeout=ms_left(60))
-            page.wait_for_function("() => window.jupyterapp?.shell?.currentWidget?.content?.widgets?.length > 0",
-                                   timeout=ms_left(60))
+            yield page
+        finally:
+            context.close()
 
-            step = f"reading JupyterLab's menu bar (expecting {FILE_MENU[edition]!r})"
-            menu = page.locator(".lm-MenuBar-itemLabel").first
-            expect(menu).to_have_text(FILE_MENU[edition], timeout=ms_left(30))
 
-            step = "waiting for the kernel to be idle"
-            page.wait_for_function(KERNEL_IDLE_JS, timeout=ms_left(60), polling=200)
+def open_and_run_all(page, url: str, notebook: str, edition: str, steps: list) -> None:
+    """Open ``notebook`` in JupyterLab, check its menus speak the edition's language, and start
+    running all cells (``window.__runAll`` says 'done' when the last cell has run). ``steps`` gets
+    what is being done, for the failure message."""
+    steps.append(f"opening {notebook}")
+    page.goto(f"{url}/lab/tree/{notebook}", timeout=ms_left(60))
+    page.wait_for_function("() => window.jupyterapp?.shell?.currentWidget?.content?.widgets?.length > 0",
+                           timeout=ms_left(60))
 
-            step = "running all cells"
-            # not awaited here: the promise settles when the last cell has run (false if a cell failed)
-            page.evaluate("""() => {
-                window.__runAll = 'running';
-                window.jupyterapp.commands.execute('notebook:run-all-cells').then(
-                    ok => { window.__runAll = ok === false ? 'a cell failed' : 'done'; },
-                    error => { window.__runAll = 'error: ' + error; });
-            }""")
+    steps.append(f"reading JupyterLab's menu bar (expecting {FILE_MENU[edition]!r})")
+    menu = page.locator(".lm-MenuBar-itemLabel").first
+    expect(menu).to_have_text(FILE_MENU[edition], timeout=ms_left(30))
 
-            step = "waiting for the explorer (first slider and its picture)"
+    steps.append("waiting for the kernel to be idle")
+    page.wait_for_function(KERNEL_IDLE_JS, timeout=ms_left(60), polling=200)
+
+    steps.append("running all cells")
+    # not awaited here: the promise settles when the last cell has run (false if a cell failed)
+    page.evaluate("""() => {
+        window.__runAll = 'running';
+        window.jupyterapp.commands.execute('notebook:run-all-cells').then(
+            ok => { window.__runAll = ok === false ? 'a cell failed' : 'done'; },
+            error => { window.__runAll = 'error: ' + error; });
+    }""")
+
+
+def failure(notebook: str, steps: list, started: float, error, screenshot: Path, console: list,
+            log_path: Path) -> str:
+    return (f"{notebook} in JupyterLab failed while {steps[-1]}, {time.monotonic() - started:.0f} s in: "
+            f"{error}\nscreenshot: {screenshot}\nbrowser console (last 20):\n" + "\n".join(console[-20:]) +
+            f"\nJupyter log (tail):\n{log_tail(log_path)}")
+
+
+def test_lesson03_animation_plays_offline_in_jupyterlab(jupyter_url):
+    """Matplotlib's player asks a CDN for its button icons; the course's must need nothing."""
+    url, log_path, edition = jupyter_url
+    DEADLINE["t"] = time.monotonic() + TEST_BUDGET_S
+    notebook, shot = ANIMATED[edition], SCREENSHOTS / f"lesson03_{edition}.png"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    outside, console, steps, started = [], [], ["starting Chromium"], time.monotonic()
+    with offline_page(outside, console) as page:
+        try:
+            open_and_run_all(page, url, notebook, edition, steps)
+            steps.append("waiting for the lesson to run")
+            page.wait_for_function("() => window.__runAll !== 'running'", timeout=ms_left(120), polling=250)
+            steps.append("finding the animation player and its first frame")
+            next_button = page.locator('.jp-Notebook button[aria-label="Next frame"]').first
+            next_button.scroll_into_view_if_needed(timeout=ms_left(30))
+            player = page.locator(".jp-OutputArea-output",
+                                  has=page.locator('button[aria-label="Next frame"]')).first
+            frame = player.locator("img").first
+            page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                                   arg=frame.element_handle(timeout=ms_left(10)), timeout=ms_left(30))
+            steps.append("reading the buttons")
+            labels = player.locator("button").all_inner_texts()
+            assert labels and all(text.strip() for text in labels), f"buttons without a symbol: {labels!r}"
+
+            steps.append("pressing the next-frame button")
+            before = frame.get_attribute("src")
+            next_button.click(timeout=ms_left(10))
+            page.wait_for_function("([img, src]) => img.src !== src", arg=[frame.element_handle(), before],
+                                   timeout=ms_left(10), polling=100)
+            steps.append("checking that nothing was requested from outside the machine")
+            assert outside == [], f"requests outside 127.0.0.1: {outside}"
+        except (PlaywrightError, PlaywrightTimeout, AssertionError) as error:
+            pytest.fail(failure(notebook, steps, started, error, shot, console, log_path))
+        finally:
+            page.screenshot(path=shot, full_page=True, timeout=15_000)
+
+
+def test_lesson06_slider_redraws_the_digit_in_jupyterlab(jupyter_url):
+    url, log_path, edition = jupyter_url
+    DEADLINE["t"] = time.monotonic() + TEST_BUDGET_S
+    notebook = NOTEBOOKS[edition]
+    assert (SERVER_ROOT / notebook).exists(), f"{notebook} is missing under {SERVER_ROOT}"
+    shot = f"lesson06_{edition}"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    outside, console, steps, started = [], [], ["starting Chromium"], time.monotonic()
+    with offline_page(outside, console) as page:
+        try:
+            open_and_run_all(page, url, notebook, edition, steps)
+            steps.append("waiting for the explorer (first slider and its picture)")
             slider = page.locator(".jp-Notebook .widget-slider").first
             slider.wait_for(state="visible", timeout=ms_left(120))
             explorer = page.locator(".jp-OutputArea-output", has=page.locator(".widget-slider")).first
@@ -231,7 +296,7 @@ def test_lesson06_slider_redraws_the_digit_in_jupyterlab(jupyter_url):
             page.wait_for_function(f"img => ({PIXELS_JS})(img) !== null",
                                    arg=image.element_handle(), timeout=ms_left(30))
 
-            step = "waiting for the rest of the notebook to run (the kernel takes slider changes after it)"
+            steps.append("waiting for the rest of the notebook to run (the kernel takes slider changes after it)")
             page.wait_for_function("() => window.__runAll !== 'running'", timeout=ms_left(120), polling=250)
             run_all = page.evaluate("() => window.__runAll")
             if run_all != "done":
@@ -243,7 +308,7 @@ def test_lesson06_slider_redraws_the_digit_in_jupyterlab(jupyter_url):
             readout = explorer.locator(".widget-readout").first
             value_before = readout.inner_text(timeout=ms_left(5))
 
-            step = f"pressing ArrowRight {SLIDER_PRESSES} times on the first slider"
+            steps.append(f"pressing ArrowRight {SLIDER_PRESSES} times on the first slider")
             handle = slider.locator(".noUi-handle").first
             handle.focus(timeout=ms_left(10))
             for _ in range(SLIDER_PRESSES):
@@ -252,7 +317,7 @@ def test_lesson06_slider_redraws_the_digit_in_jupyterlab(jupyter_url):
                             "ArrowRight").not_to_have_text(value_before, timeout=ms_left(10))
             value_after = readout.inner_text(timeout=ms_left(5))
 
-            step = f"waiting for the picture to change (slider {value_before} -> {value_after}; run-all: {run_all})"
+            steps.append(f"waiting for the picture to change (slider {value_before} -> {value_after}; run-all: {run_all})")
             page.wait_for_function(
                 f"([img, src, pixels]) => img.src !== src && ({PIXELS_JS})(img) !== null"
                 f" && ({PIXELS_JS})(img) !== pixels",
@@ -260,16 +325,9 @@ def test_lesson06_slider_redraws_the_digit_in_jupyterlab(jupyter_url):
             assert image.get_attribute("src") != src_before
             assert image.evaluate(PIXELS_JS) != pixels_before
             show_explorer(page, explorer)
-            step = "checking that nothing was requested from outside the machine"
+            steps.append("checking that nothing was requested from outside the machine")
             assert outside == [], f"requests outside 127.0.0.1: {outside}"
         except (PlaywrightError, PlaywrightTimeout, AssertionError) as error:
-            pytest.fail(f"{notebook} in JupyterLab failed while {step}, {time.monotonic() - started:.0f} s in: "
-                        f"{error}\n"
-                        f"screenshot: {SCREENSHOTS / (shot + '.png')}\n"
-                        f"browser console (last 20):\n" + "\n".join(console[-20:]) +
-                        f"\nJupyter log (tail):\n{log_tail(log_path)}")
+            pytest.fail(failure(notebook, steps, started, error, SCREENSHOTS / f"{shot}.png", console, log_path))
         finally:
-            try:
-                page.screenshot(path=SCREENSHOTS / f"{shot}.png", full_page=True, timeout=15_000)
-            finally:
-                context.close()
+            page.screenshot(path=SCREENSHOTS / f"{shot}.png", full_page=True, timeout=15_000)
