@@ -20,6 +20,11 @@ class Hook:
         pass
 
 
+def epoch_label(epoch: int, last_epoch: int) -> str:
+    """The progress bar's name for an epoch: "epoch 3/10" (第 3/10 轮)."""
+    return say(f"epoch {epoch}/{last_epoch}", f"第 {epoch}/{last_epoch} 轮")
+
+
 class ProgressBar(Hook):
     """A tqdm bar, one tick per step; the latest figures shown every ``every`` steps."""
 
@@ -30,7 +35,7 @@ class ProgressBar(Hook):
 
     def after_epoch(self, trainer) -> None:
         if self.last_epoch and trainer.epoch < self.last_epoch:
-            self.bar.set_description(say("epoch", "第") + f" {trainer.epoch + 1}/{self.last_epoch}" + say("", " 轮"))
+            self.bar.set_description(epoch_label(trainer.epoch + 1, self.last_epoch))
 
     def after_step(self, trainer) -> None:
         self.bar.update()

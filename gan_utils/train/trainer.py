@@ -20,7 +20,7 @@ from .guards import check_batches, check_conditioning, check_generator, check_lo
 from .diagnosis import layer_gradient_norms
 from .health import NonFiniteError, check_figures, check_weights
 from .history import History
-from .hooks import Checkpoints, Hook, LiveUpdates, ProgressBar, Snapshots
+from .hooks import Checkpoints, Hook, LiveUpdates, ProgressBar, Snapshots, epoch_label
 from .interrupt import finish_step_on_interrupt
 from .steps import (critic_step, discriminator_step, generator_step, has_batch_norm,
                     wgan_generator_step)
@@ -252,7 +252,7 @@ class GANTrainer:
         per_epoch = _length(self.batches)
         total = -(-per_epoch // self.d_steps) * num_epochs if per_epoch else None
         last_epoch = self.epoch + num_epochs
-        all_hooks = [ProgressBar(total, say("epoch", "第") + f" {self.epoch + 1}/{last_epoch}" + say("", " 轮"), enabled=progress,
+        all_hooks = [ProgressBar(total, epoch_label(self.epoch + 1, last_epoch), enabled=progress,
                                  last_epoch=last_epoch),
                      Snapshots()]
         if live is not None:

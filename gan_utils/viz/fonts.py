@@ -2,6 +2,7 @@
 empty boxes), so the Chinese edition adds a CJK font behind it. The font comes from the
 ``mplfonts`` package that setup installs (Noto Sans CJK SC, SIL Open Font License), or from the
 system when that package is missing."""
+import functools
 import importlib.util
 from pathlib import Path
 
@@ -21,6 +22,7 @@ def bundled_font_file() -> Path | None:
     return None
 
 
+@functools.cache   # registering the 16 MB font once per kernel, not at every start_lesson()
 def chinese_font_family() -> str | None:
     """The name of a font with Chinese glyphs that matplotlib can use here, or None."""
     from matplotlib import font_manager
