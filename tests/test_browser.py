@@ -182,8 +182,10 @@ def show_explorer(page, explorer) -> None:
 
 @contextlib.contextmanager
 def offline_page(outside: list, console: list):
-    """A fresh headless Chromium page whose requests outside 127.0.0.1 are blocked and recorded in
-    ``outside``; errors and warnings of the page go to ``console``."""
+    """A fresh headless Chromium page, with a time budget of its own, whose requests outside
+    127.0.0.1 are blocked and recorded in ``outside``; errors and warnings of the page go to ``console``."""
+    DEADLINE["t"] = time.monotonic() + TEST_BUDGET_S
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="gan-browser-profile-") as profile, sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
             profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
@@ -211,7 +213,8 @@ def open_and_run_all(page, url: str, notebook: str, edition: str, steps: list) -
     running all cells (``window.__runAll`` says 'done' when the last cell has run). ``steps`` gets
     what is being done, for the failure message."""
     steps.append(f"opening {notebook}")
-    page.goto(f"{url}/lab/tree/{notebook}", timeout=ms_left(60))
+    # ?reset: a clean workspace, so a notebook an earlier test opened on this server is not restored
+    page.goto(f"{url}/lab/tree/{notebook}?reset", timeout=ms_left(60))
     page.wait_for_function("() => window.jupyterapp?.shell?.currentWidget?.content?.widgets?.length > 0",
                            timeout=ms_left(60))
 
@@ -242,9 +245,7 @@ def failure(notebook: str, steps: list, started: float, error, screenshot: Path,
 def test_lesson03_animation_plays_offline_in_jupyterlab(jupyter_url):
     """Matplotlib's player asks a CDN for its button icons; the course's must need nothing."""
     url, log_path, edition = jupyter_url
-    DEADLINE["t"] = time.monotonic() + TEST_BUDGET_S
     notebook, shot = ANIMATED[edition], SCREENSHOTS / f"lesson03_{edition}.png"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     outside, console, steps, started = [], [], ["starting Chromium"], time.monotonic()
     with offline_page(outside, console) as page:
         try:
@@ -278,11 +279,9 @@ def test_lesson03_animation_plays_offline_in_jupyterlab(jupyter_url):
 
 def test_lesson06_slider_redraws_the_digit_in_jupyterlab(jupyter_url):
     url, log_path, edition = jupyter_url
-    DEADLINE["t"] = time.monotonic() + TEST_BUDGET_S
     notebook = NOTEBOOKS[edition]
     assert (SERVER_ROOT / notebook).exists(), f"{notebook} is missing under {SERVER_ROOT}"
     shot = f"lesson06_{edition}"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     outside, console, steps, started = [], [], ["starting Chromium"], time.monotonic()
     with offline_page(outside, console) as page:
         try:
