@@ -1,6 +1,7 @@
 """The training-progress animation: G's output on the same fixed noise, snapshot after snapshot."""
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -8,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
+from ..language import say
 from ..models.inputs import check_whole_number
 from .curves import history_of
 from .grids import image_grid, writable_file
@@ -107,16 +109,22 @@ def save_gif(animation: FuncAnimation, path: str | Path, fps: int = 4) -> Path:
     return path
 
 
-def show_progress(snapshots, gif_path: str | Path | None = None, **options) -> HTML:
+def show_progress(snapshots, gif_path: str | Path | None = None, alt: str | None = None,
+                  **options) -> HTML:
     """The animation as an interactive player for the notebook (and a GIF when ``gif_path`` is set).
-    ``snapshots``: the trainer, its ``history``, or a list of (step, images) pairs."""
+    ``snapshots``: the trainer, its ``history``, or a list of (step, images) pairs; ``alt``: what the
+    frames show, for readers who cannot see them (a description of a progress grid by default)."""
     from IPython.display import HTML
     if gif_path is not None:
         gif_path = writable_file(gif_path, (".gif",), "gif_path")  # refused before the work, not after
     animation = progress_animation(snapshots, **options)
     if gif_path is not None:
         save_gif(animation, gif_path)
-    return animation_player(animation)
+    if alt is None:
+        alt = say("Animation: the grid of generated images at each snapshot, from noise at the start "
+                  "towards the data at the end.",
+                  "动画：每个快照时刻生成的图像网格，从开始时的噪声逐步接近真实数据。")
+    return animation_player(animation, alt=alt)
 
 
 # matplotlib's player draws its buttons with Font Awesome icons fetched from a CDN: offline they are
@@ -125,14 +133,20 @@ BUTTON_SYMBOLS = {"fa-minus": "−", "fa-fast-backward": "|◀◀", "fa-step-bac
                   "fa-play fa-flip-horizontal": "◀", "fa-pause": "||", "fa-play": "▶",
                   "fa-step-forward": "▶|", "fa-fast-forward": "▶▶|", "fa-plus": "+"}
 ICON = re.compile(r'<i class="fa (fa-[a-z-]+(?: fa-flip-horizontal)?)"></i>')
+FRAME_IMAGE = re.compile(r'<img id="_anim_img[0-9a-f]*"')
 REMOTE_STYLESHEET = re.compile(r'<link rel="stylesheet"\s+href="https?://[^"]*"\s*/?>')
 
 
-def animation_player(animation) -> HTML:
+def animation_player(animation, alt: str | None = None) -> HTML:
     """The animation as matplotlib's interactive player (``to_jshtml``) that needs no internet: its
-    buttons show plain symbols instead of icons from a CDN, and the page requests nothing."""
+    buttons show plain symbols instead of icons from a CDN, and the page requests nothing. ``alt``
+    describes the frames for screen readers (the frame picture's alt text)."""
     from IPython.display import HTML
+    if alt is None:
+        alt = say("Animation: a sequence of frames; the buttons below step through them.",
+                  "动画：一组按顺序播放的画面，可以用下面的按钮逐帧查看。")
     page = REMOTE_STYLESHEET.sub("", animation.to_jshtml())
+    page = FRAME_IMAGE.sub(lambda tag: f'{tag.group(0)} alt="{html.escape(alt, quote=True)}"', page, count=1)
     page = ICON.sub(lambda icon: f'<span aria-hidden="true">{BUTTON_SYMBOLS.get(icon.group(1), "?")}</span>', page)
     if re.search(r'(?:src|href)="https?://', page):
         raise RuntimeError("the animation player still refers to a remote address; the course's "

@@ -3,12 +3,15 @@ import ipywidgets as widgets
 
 from ..language import say
 from ..toy.view import render_toy_png
+from .picture import WithPicture
 
 
-def build_toy_stepper(lab, train_steps: int = 100) -> widgets.VBox:
+def build_toy_stepper(lab, train_steps: int = 100) -> WithPicture:
     """"D step", "G step" and "train N steps" buttons over the lab's picture. Returns the widget
-    (display it yourself); each press updates the lab, then redraws."""
-    picture = widgets.Image(value=render_toy_png(lab), format="png")
+    (display it yourself; a page without a kernel shows the first picture); each press updates the
+    lab, then redraws."""
+    first = render_toy_png(lab)
+    picture = widgets.Image(value=first, format="png")
     status = widgets.HTML()
 
     def run(action, message):
@@ -35,4 +38,4 @@ def build_toy_stepper(lab, train_steps: int = 100) -> widgets.VBox:
                                                     f"G 步：G 的损失 {f['loss_G']:.3f}")))
     train_button.on_click(run(lambda: lab.train(train_steps, progress=False),
                               lambda _: say(f"trained {train_steps} more steps", f"又训练了 {train_steps} 步")))
-    return widgets.VBox([widgets.HBox([d_button, g_button, train_button]), status, picture])
+    return WithPicture(widgets.VBox([widgets.HBox([d_button, g_button, train_button]), status, picture]), first)

@@ -8,6 +8,7 @@ from torch import nn
 
 from ..language import say
 from .explorer import LatentExplorer, Throttle
+from .picture import WithPicture
 
 
 def _scheduler():
@@ -30,11 +31,12 @@ def _as_explorer(explorer) -> LatentExplorer:
                         f"{type(explorer).__name__}；例如 build_latent_explorer(LatentExplorer(G))。"))
 
 
-def build_latent_explorer(explorer, slider_range: float = 3.0, scale: int = 8) -> widgets.VBox:
+def build_latent_explorer(explorer, slider_range: float = 3.0, scale: int = 8) -> WithPicture:
     """Sliders along the explorer's directions, "new random z" and "reset" buttons, a digit
     selector and a two-digit blend for a conditional G, and the image. ``explorer``: a
     LatentExplorer, or a generator (then one is made with its 5 strongest directions). Returns the
-    widget (display it yourself); a fast drag draws its first position at once, then only the newest one."""
+    widget (display it yourself; a page without a kernel shows its first picture); a fast drag draws
+    its first position at once, then only the newest one."""
     explorer = _as_explorer(explorer)
     first = explorer.png(scale)
     width = Image.open(io.BytesIO(first)).width  # 28 * scale for digits, 64 * scale for faces
@@ -100,4 +102,4 @@ def build_latent_explorer(explorer, slider_range: float = 3.0, scale: int = 8) -
             control.observe(on_label, names="value")
         controls += [digit, widgets.HBox([other, amount])]
 
-    return widgets.VBox([widgets.HBox([widgets.VBox(controls), widgets.VBox([picture, timing])])])
+    return WithPicture(widgets.HBox([widgets.VBox(controls), widgets.VBox([picture, timing])]), first)
