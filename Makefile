@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 JUPYTER_ARGS ?=
 
-.PHONY: course course-zh test setup clean-notebooks student course-html
+.PHONY: course course-zh test setup book book-fast book-setup clean-notebooks student course-html
 
 course: setup
 	$(BIN)/jupyter lab $(JUPYTER_ARGS) notebooks/00_welcome.ipynb
@@ -18,9 +18,11 @@ course-zh: setup
 	@test -f $(ZH_LOCALE) || echo '{"locale": "zh_CN"}' > $(ZH_LOCALE)
 	JUPYTERLAB_SETTINGS_DIR=$(ZH_SETTINGS) GAN_COURSE_LANG=zh $(BIN)/jupyter lab $(JUPYTER_ARGS) notebooks/zh/00_welcome.ipynb
 
-# two workers (pytest-xdist; each notebook stays on one worker), then the browser test alone
-test: setup
+# two workers (pytest-xdist; each notebook stays on one worker), then the book in fast mode,
+# then the browser tests alone (JupyterLab, and the book's pages)
+test: setup book-setup
 	GAN_COURSE_FAST=$${GAN_COURSE_FAST:-1} $(BIN)/python -m pytest -n 2 --dist loadscope -m "not browser"
+	$(BIN)/python tools/build_book.py --fast
 	GAN_COURSE_FAST=$${GAN_COURSE_FAST:-1} $(BIN)/python -m pytest -m browser
 
 setup: $(VENV)/.installed
@@ -29,6 +31,22 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -r requirements.txt
+	touch $@
+
+# the course as a static website: every lesson executed in full mode (about 25 minutes per edition
+# on a 2-core CPU the first time; unchanged lessons come from the cache), English and Chinese,
+# in outputs/book/; `make book-fast` builds a quick fast-mode copy in outputs/book-fast/.
+# Read it offline: python -m http.server 8000 --bind 127.0.0.1 --directory outputs/book
+book: setup book-setup
+	$(BIN)/python tools/build_book.py --full $(BOOK_ARGS)
+
+book-fast: setup book-setup
+	$(BIN)/python tools/build_book.py --fast $(BOOK_ARGS)
+
+book-setup: $(VENV)/.book-installed
+
+$(VENV)/.book-installed: requirements-book.txt $(VENV)/.installed
+	$(BIN)/python -m pip install -r requirements-book.txt
 	touch $@
 
 # for course authors: strip heavy outputs from notebooks before committing them
