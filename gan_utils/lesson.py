@@ -12,6 +12,7 @@ from .data.mnist import BUNDLED_IMAGES, BUNDLED_LABELS, full_mnist_dir, full_mni
 from .metrics.classifier import check_weights, classifier_path
 from .pretrained import PRETRAINED, pretrained_path, rebuild_command
 from .settings import FAST_ENV_VAR, DataFileError, data_dir, get_device, mode_name, seed_everything
+from .viz.colors import use_white_background
 
 
 def mnist_source_summary() -> str:
@@ -27,12 +28,14 @@ def mnist_source_summary() -> str:
 
 def start_lesson(seed: int = 0, lang: str | None = None) -> torch.device:
     """Seed everything, print mode, device and data source, and return the device to use.
-    ``lang="zh"`` makes the course's helpers print in Simplified Chinese from here on."""
+    ``lang="zh"`` makes the course's helpers print in Simplified Chinese from here on. Figures get
+    an opaque white background, so they stay readable in JupyterLab's dark theme."""
     if lang is not None:
         set_language(lang)
     if language() == "zh":
         from .viz.fonts import use_chinese_font  # matplotlib's default font has no Chinese glyphs
         use_chinese_font()
+    use_white_background()  # readable in JupyterLab's dark theme too
     seed_everything(seed)
     device = get_device()
     if mode_name() == "fast":

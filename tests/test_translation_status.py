@@ -123,3 +123,68 @@ def test_a_plot_label_mixing_math_and_chinese_is_reported(pair):
     def edit(nb):
         nb.cells[1].source = nb.cells[1].source.replace('"真实 vs 生成"', '"真实 $p_{data}$"')
     assert any("mixes $math$ and Chinese" in p for p in pair(edit_zh=edit).problems)
+
+
+ENGLISH_ALT = "Two panels: the loss curves of D and G wobbling around a level, and D's verdicts on real and fake."
+CHINESE_ALT = "两幅图：D 和 G 的损失曲线围绕一个水平上下波动；判别器对真实图像和生成图像的判断。"
+
+
+def with_alt(alt):
+    """An edit that gives the code cell (cell 2) the figure's alt text, as MyST-NB reads it."""
+    def edit(nb):
+        nb.cells[1].metadata["mystnb"] = {"image": {"alt": alt}}
+    return edit
+
+
+def test_alt_text_in_both_editions_is_in_step(pair):
+    s = pair(edit_en=with_alt(ENGLISH_ALT), edit_zh=with_alt(CHINESE_ALT))
+    assert s.ok, ts.report([s])
+
+
+def test_alt_text_in_only_one_edition_is_reported(pair):
+    only_english = pair(edit_en=with_alt(ENGLISH_ALT))
+    assert only_english.problems == ["cell 2: the English cell has alt text for its figure "
+                                     "(metadata.mystnb.image.alt), this one has none"]
+    only_chinese = pair(edit_zh=with_alt(CHINESE_ALT))
+    assert only_chinese.problems == ["cell 2: alt text (metadata.mystnb.image.alt) here, none in the English cell"]
+
+
+def test_alt_text_left_in_english_is_reported(pair):
+    copied = pair(edit_en=with_alt(ENGLISH_ALT), edit_zh=with_alt(ENGLISH_ALT))
+    assert len(copied.problems) == 1 and "is not Chinese" in copied.problems[0]
+    half_done = "Two panels: the loss curves of D and G 波动, and D's verdicts on real and fake."
+    mixed = pair(edit_en=with_alt(ENGLISH_ALT), edit_zh=with_alt(half_done))
+    assert len(mixed.problems) == 1 and "is not Chinese" in mixed.problems[0]
+
+
+def test_chinese_alt_text_with_english_names_in_it_is_chinese():
+    assert not ts.reads_as_english("动画：lerp 和 slerp 两条路径上 G(z) 的图像，t 从 0 走到 1；WGAN-GP 的评判器曲线。")
+    assert ts.reads_as_english("The grid of generated digits, 生成的数字。")
+    assert ts.reads_as_english("A grid of generated digits.")
+
+
+def test_an_avoided_term_in_alt_text_is_reported(pair):
+    s = pair(edit_en=with_alt(ENGLISH_ALT), edit_zh=with_alt(CHINESE_ALT.replace("判别器", "鉴别器")))
+    assert s.problems == ["cell 2: alt text: avoid 鉴别器（用 判别器）"]
+
+
+def test_an_animation_alt_argument_is_translated_and_must_be_chinese(pair):
+    english_call = '\nviz.animation_player(animation, alt="Animation: the orange points spread around the ring.")'
+    chinese_call = '\nviz.animation_player(animation, alt="动画：橙色的生成点逐渐散布到整个圆环上。")'
+
+    def en(nb):
+        nb.cells[1].source += english_call
+
+    def zh(nb):
+        nb.cells[1].source += chinese_call
+        nb.cells[1].metadata["translation"] = {"source": ts.source_hash(ENGLISH_CODE + english_call)}
+    translated = pair(edit_en=en, edit_zh=zh)
+    assert translated.ok, ts.report([translated])   # a different alt string is not a different program
+    assert ts.program_of('player(a, alt="frames")') == ts.program_of('player(a, alt="画面")')   # even a one-word alt
+
+    def zh_left_in_english(nb):
+        zh(nb)
+        nb.cells[1].source = nb.cells[1].source.replace(chinese_call, english_call)
+    untranslated = pair(edit_en=en, edit_zh=zh_left_in_english)
+    assert len(untranslated.problems) == 1 and "alt= argument" in untranslated.problems[0]
+    assert "is not Chinese" in untranslated.problems[0]

@@ -166,3 +166,30 @@ def test_the_digit_buttons_start_at_the_explorers_digit():
     parts = list(_all_children(build_latent_explorer(e, scale=2)))
     assert next(w for w in parts if isinstance(w, widgets.ToggleButtons)).value == 3
     assert next(w for w in parts if isinstance(w, widgets.Dropdown)).value == 4
+
+
+def test_widgets_carry_a_still_picture_for_pages_without_a_kernel():
+    """JupyterLab draws the widget view; a static page (the book) falls back to the PNG."""
+    import base64
+
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+
+    from gan_utils.widgets import WithPicture, build_latent_explorer, figure_png, interactive_with_picture
+    lab = LatentExplorer(MLPGenerator(), num_directions=2)
+    bundle = build_latent_explorer(lab, scale=2)._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert base64.b64decode(bundle["image/png"]) == lab.png(2)   # the explorer's first picture
+
+    drawn = []
+
+    def draw(t=0.5):
+        drawn.append(t)
+        plt.plot([0, 1], [0, t])
+        plt.show()
+
+    slider = interactive_with_picture(draw, t=widgets.FloatSlider(value=0.25))
+    assert isinstance(slider, WithPicture) and drawn[0] == 0.25      # pictured at the slider's start
+    assert slider._repr_mimebundle_()["image/png"]
+    assert figure_png(draw, 0.75).startswith(b"\x89PNG") and drawn[-1] == 0.75
+    assert plt.get_fignums() == []                                      # nothing left open

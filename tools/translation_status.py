@@ -6,11 +6,13 @@ This tool reports, per lesson and cell:
 
 * stale        the English cell changed since it was translated (its hash differs);
 * drifted      a code cell is not the same program (ASTs compared without comments and without
-               learner-facing strings: prose, f-strings, titles, labels, hints), or its tags or
-               folding differ;
+               learner-facing strings: prose, f-strings, titles, labels, hints, alt texts), or
+               its tags or folding differ;
 * untranslated a markdown paragraph still in English, or a lesson with no zh file;
 * problems     a formula of the English cell missing from its translation, a link that does not
-               lead to the zh lessons, a term the glossary says to avoid.
+               lead to the zh lessons, a term the glossary says to avoid; a figure's alt text
+               (metadata.mystnb.image.alt, which the book gives the cell's pictures) in only one
+               of the two editions, or a zh alt text (or alt="..." argument) that is not Chinese.
 
 Usage:
   python tools/translation_status.py                 report on every lesson; exit 1 if anything is off
@@ -40,7 +42,8 @@ GLOSSARY = ENGLISH / "GLOSSARY.md"
 LEARNER_CALLS = {"print", "title", "set_title", "suptitle", "xlabel", "ylabel", "set_xlabel", "set_ylabel",
                  "text", "annotate", "Markdown", "HTML", "display_markdown"}
 LEARNER_KEYWORDS = {"label", "title", "xlabel", "ylabel", "description", "desc", "hint", "tooltip",
-                    "caption", "message", "question", "titles", "lang"}  # lang="zh" is the edition's own setting
+                    "caption", "message", "question", "titles", "lang",  # lang="zh" is the edition's own setting
+                    "alt"}  # an animation's alt text: viz.show_progress(..., alt=...), viz.animation_player(..., alt=...)
 MATH = re.compile(r"\$\$.+?\$\$|(?<![\\$])\$(?!\$).+?(?<!\\)\$", re.S)
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -146,6 +149,58 @@ def math_with_chinese(source: str) -> list[str]:
     return found
 
 
+# ---- alt text of figures ----
+
+def alt_text(cell) -> str | None:
+    """The alt text MyST-NB gives the cell's pictures in the book: metadata.mystnb.image.alt."""
+    alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt")
+    return alt if isinstance(alt, str) and alt.strip() else None
+
+
+def reads_as_english(text: str) -> bool:
+    """True for a text meant to be Chinese that is not: no Chinese character at all, or mostly
+    English words with a few Chinese ones mixed in. Chinese prose with a few English names in it
+    (D(x), lerp, WGAN-GP, MNIST) has far more Chinese characters than English words."""
+    words = len(ENGLISH_WORD.findall(MATH.sub(" ", text)))
+    characters = len(CJK.findall(text))
+    return characters == 0 or (words >= 5 and characters < 3 * words)
+
+
+def alt_arguments(source: str) -> list[str]:
+    """The alt="..." strings of a code cell's calls (an f-string's fixed parts joined)."""
+    found = []
+    for node in ast.walk(ast.parse(_strip_magics(source))):
+        if isinstance(node, ast.Call):
+            for keyword in node.keywords:
+                if keyword.arg == "alt" and isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str):
+                    found.append(keyword.value.value)
+                elif keyword.arg == "alt" and isinstance(keyword.value, ast.JoinedStr):
+                    found.append("".join(v.value for v in keyword.value.values if isinstance(v, ast.Constant)))
+    return found
+
+
+def alt_problems(english_cell, zh_cell, avoid: dict[str, str]) -> list[str]:
+    """What is wrong with the zh cell's alt texts, compared with the English cell's."""
+    en_alt, zh_alt = alt_text(english_cell), alt_text(zh_cell)
+    problems = []
+    if en_alt and not zh_alt:
+        problems.append("the English cell has alt text for its figure (metadata.mystnb.image.alt), this one has none")
+    elif zh_alt and not en_alt:
+        problems.append("alt text (metadata.mystnb.image.alt) here, none in the English cell")
+    texts = [("alt text", zh_alt)] if zh_alt else []
+    if zh_cell.cell_type == "code":
+        try:
+            texts += [("alt= argument", text) for text in alt_arguments(zh_cell.source)]
+        except SyntaxError:
+            pass   # reported as drift
+    for what, text in texts:
+        if reads_as_english(text):
+            problems.append(f"{what} {text[:60]!r} is not Chinese: write it in Chinese, as the cell's other text")
+        if what == "alt text":   # an alt= argument is part of the source, which is checked anyway
+            problems += [f"{what}: avoid {t}" for t in forbidden_terms_in(text, avoid)]
+    return problems
+
+
 # ---- markdown cells ----
 
 def formulas(text: str) -> list[str]:
@@ -238,6 +293,7 @@ def lesson_status(english_path: Path, zh_path: Path, avoid: dict[str, str]) -> L
                                 for f in formulas(e.source) if f not in z.source]
             status.problems += [f"{where}: {p}" for p in link_problems(z.source, zh_path.parent)]
         status.problems += [f"{where}: avoid {t}" for t in forbidden_terms_in(z.source, avoid)]
+        status.problems += [f"{where}: {p}" for p in alt_problems(e, z, avoid)]
     return status
 
 

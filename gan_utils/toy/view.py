@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from ..language import say
+from ..viz.colors import CRITIC, FAKE, GUIDE, HEALTHY, INK, PAPER, PULL, REAL, SURFACE_CMAP
 from ..viz.curves import moving_average
 from ..viz.live import LiveView
 from .data import sample_toy
@@ -70,28 +71,29 @@ def _frame(ax) -> None:
 
 def draw_toy_gan(lab, ax=None, resolution: int = 100, arrows: int = 150, arrow_scale: float = 0.1,
                  title: str | None = None):
-    """Real points (black), generated points (orange), D's surface behind them, and arrows on some
-    generated points showing where G's loss pushes them (length = arrow_scale x strength, capped at 0.6)."""
+    """Real points (black), generated points (orange), D's surface behind them (red "fake" to blue
+    "real"), and green arrows on some generated points showing where G's loss pushes them
+    (length = arrow_scale x strength, capped at 0.6). Colours: ``gan_utils.viz.colors``."""
     import matplotlib.pyplot as plt
     ax = ax or plt.subplots(figsize=(5, 5))[1]
     critic = lab.loss == "wgan-gp"
     xs, ys, values = decision_surface(lab.D, resolution=resolution, probability=not critic)
     value_range = {} if critic else {"vmin": 0, "vmax": 1}   # a probability always spans 0..1
-    image = ax.imshow(values.numpy(), extent=EXTENT, origin="lower", cmap="RdBu", **value_range)
+    image = ax.imshow(values.numpy(), extent=EXTENT, origin="lower", cmap=SURFACE_CMAP, **value_range)
     plt.colorbar(image, ax=ax, fraction=0.046, pad=0.03,
                  label=say("critic score C(x)", "评判器打分 C(x)") if critic
                  else say("D(x): probability 'real'", "D(x)：判为“真实”的概率"))
     real = _real_points(lab, 500)
     fake = lab.sample()
-    ax.scatter(real[:, 0], real[:, 1], s=3, c="black", alpha=0.5, label=say("real", "真实"))
-    ax.scatter(fake[:, 0], fake[:, 1], s=3, c="tab:orange", alpha=0.6, label=say("generated", "生成"))
+    ax.scatter(real[:, 0], real[:, 1], s=3, c=INK, alpha=0.5, label=say("real", "真实"))
+    ax.scatter(fake[:, 0], fake[:, 1], s=3, c=FAKE, alpha=0.6, label=say("generated", "生成"))
     if arrows:
         tail = fake[:arrows]
         pull = gradient_field(lab.D, tail, lab.loss) * arrow_scale
         length = pull.norm(dim=1, keepdim=True)
         pull = pull * (0.6 / length).clamp(max=1.0)       # cap very long arrows
         ax.quiver(tail[:, 0], tail[:, 1], pull[:, 0], pull[:, 1], angles="xy", scale_units="xy",
-                  scale=1.0, width=0.004, color="tab:green", alpha=0.9)
+                  scale=1.0, width=0.004, color=PULL, alpha=0.9)
     _frame(ax)
     ax.set_title(title or say(f"{lab.data}, {lab.loss}: {lab.d_updates} D and {lab.g_updates} G updates",
                               f"{lab.data}，{lab.loss}：D 更新 {lab.d_updates} 次，G 更新 {lab.g_updates} 次"))
@@ -109,14 +111,14 @@ def plot_toy_history(lab, ax=None, smooth: int = 50):
         return ax
     if lab.loss == "wgan-gp":
         estimate = lab.history["wasserstein"]
-        ax.plot(steps, moving_average(estimate, smooth), color="tab:purple",
+        ax.plot(steps, moving_average(estimate, smooth), color=CRITIC,
                 label="E[C(x)] - E[C(G(z))]")
         ax.set_ylabel(say("critic's Wasserstein estimate", "评判器的 Wasserstein 估计值"))
-        ax.axhline(0, color="gray", lw=1, ls="--")
+        ax.axhline(0, color=GUIDE, lw=1, ls="--")
     else:
-        ax.axhspan(0.2, 0.8, color="tab:green", alpha=0.08)
-        ax.plot(steps, moving_average(lab.history["D_x"], smooth), color="tab:blue", label="D(x)")
-        ax.plot(steps, moving_average(lab.history["D_G_z1"], smooth), color="tab:red", label="D(G(z))")
+        ax.axhspan(0.2, 0.8, color=HEALTHY, alpha=0.08)
+        ax.plot(steps, moving_average(lab.history["D_x"], smooth), color=REAL, label="D(x)")
+        ax.plot(steps, moving_average(lab.history["D_G_z1"], smooth), color=FAKE, label="D(G(z))")
         ax.set_ylim(0, 1)
         ax.set_ylabel(say("mean probability 'real'", "判为“真实”的平均概率"))
     ax.set_xlabel(say("step", "步数"))
@@ -139,8 +141,8 @@ def toy_animation(lab, interval: int = 150):
         raise ValueError("no snapshots yet: train the lab first (train() keeps them)")
     fig, ax = plt.subplots(figsize=(4.2, 4.2))
     real = _real_points(lab, 1000)
-    ax.scatter(real[:, 0], real[:, 1], s=2, c="black", alpha=0.3)
-    points = ax.scatter([], [], s=3, c="tab:orange")
+    ax.scatter(real[:, 0], real[:, 1], s=2, c=INK, alpha=0.3)
+    points = ax.scatter([], [], s=3, c=FAKE)
     _frame(ax)
 
     def show(index):
@@ -166,7 +168,7 @@ def render_toy_png(lab, dpi: int = 72, title: str | None = None) -> bytes:
         ax_curves.set_title(str(lab.coverage()), fontsize=10)
     fig.tight_layout()
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
+    fig.savefig(buffer, format="png", dpi=dpi, facecolor=PAPER)
     plt.close(fig)
     return buffer.getvalue()
 

@@ -1,4 +1,6 @@
-"""Pictures: image grids, the training-progress animation, loss and D-output curves, a live view."""
+"""Pictures: image grids, the training-progress animation, loss and D-output curves, a live view;
+their colours are named in ``gan_utils.viz.colors``."""
+from . import colors
 from .animation import animation_player, pick_frames, progress_animation, save_gif, show_progress
 from .curves import moving_average, plot_d_outputs, plot_losses, plot_training
 from .grids import image_grid, save_grid, show_grid

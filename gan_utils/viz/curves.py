@@ -4,6 +4,7 @@ import math
 import numpy as np
 
 from ..language import say
+from .colors import FAKE, FRAME, GUIDE, HEALTHY, PAPER, REAL
 
 EQUILIBRIUM_LOSS = math.log(2)  # BCE when D answers 0.5 for everything: -log 0.5
 
@@ -56,15 +57,15 @@ def plot_losses(history, ax=None, smooth: int | None = None):
     history = _require(history, ("loss_D", "loss_G"), "plot_losses")
     ax = ax or plt.subplots(figsize=(7, 3.5))[1]
     window = _window(history, smooth)
-    for key, color, label in [("loss_D", "tab:blue", say("D loss", "D 的损失")),
-                              ("loss_G", "tab:orange", say("G loss", "G 的损失"))]:
+    for key, color, label in [("loss_D", REAL, say("D loss", "D 的损失")),
+                              ("loss_G", FAKE, say("G loss", "G 的损失"))]:
         values = getattr(history, key)
         ax.plot(history.step, values, color=color, alpha=0.2, lw=0.8)
         ax.plot(history.step, moving_average(values, window), color=color, lw=2, label=label)
-    ax.axhline(EQUILIBRIUM_LOSS, color="gray", ls="--", lw=1)
+    ax.axhline(EQUILIBRIUM_LOSS, color=GUIDE, ls="--", lw=1)
     ax.text(history.step[0], EQUILIBRIUM_LOSS, say(" ln 2: both losses if D could only guess",
                                                    " ln 2：D 只能瞎猜时两个损失的值"),
-            va="bottom", fontsize=8, color="gray")
+            va="bottom", fontsize=8, color=GUIDE)
     ax.set_xlabel(say("training step", "训练步数"))
     ax.set_ylabel(say("BCE loss", "BCE 损失"))
     ax.set_title(say("losses: a GAN's curves wobble, they do not fall to 0",
@@ -79,12 +80,12 @@ def plot_d_outputs(history, ax=None, smooth: int | None = None):
     history = _require(history, ("D_x", "D_G_z1"), "plot_d_outputs")
     ax = ax or plt.subplots(figsize=(7, 3.5))[1]
     window = _window(history, smooth)
-    ax.axhspan(0.2, 0.8, color="tab:green", alpha=0.08)
-    ax.plot(history.step, moving_average(history.D_x, window), color="tab:blue", lw=2,
+    ax.axhspan(0.2, 0.8, color=HEALTHY, alpha=0.08)
+    ax.plot(history.step, moving_average(history.D_x, window), color=REAL, lw=2,
             label=say("D(x): real judged real", "D(x)：真实图像被判为真"))
-    ax.plot(history.step, moving_average(history.D_G_z1, window), color="tab:red", lw=2,
+    ax.plot(history.step, moving_average(history.D_G_z1, window), color=FAKE, lw=2,
             label=say("D(G(z)): fake judged real", "D(G(z))：生成图像被判为真"))
-    ax.axhline(0.5, color="gray", ls="--", lw=1)
+    ax.axhline(0.5, color=GUIDE, ls="--", lw=1)
     ax.text(0.99, 0.02, say("green band: healthy, D unsure; both curves steady or drifting toward 0.5\n"
                             "D(x) near 1 and D(G(z)) near 0 for long: D overpowers G\n"
                             "D(G(z)) high but samples all alike: mode collapse (lesson 07)",
@@ -92,7 +93,7 @@ def plot_d_outputs(history, ax=None, smooth: int | None = None):
                             "D(x) 长时间接近 1、D(G(z)) 接近 0：D 压制了 G\n"
                             "D(G(z)) 很高，但样本千篇一律：模式崩溃（第 07 课）"),
             transform=ax.transAxes, ha="right", va="bottom", fontsize=7.5,
-            bbox=dict(facecolor="white", alpha=0.8, edgecolor="lightgray"))
+            bbox=dict(facecolor=PAPER, alpha=0.8, edgecolor=FRAME))
     ax.set_ylim(0, 1)
     ax.set_xlabel(say("training step", "训练步数"))
     ax.set_ylabel(say("mean probability 'real'", "判为“真”的平均概率"))

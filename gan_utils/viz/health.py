@@ -4,10 +4,9 @@ import math
 
 from ..language import say
 from ..train.diagnosis import diagnose
+from .colors import CRITIC, FAILING, FAKE, GUIDE, INK, REAL
 from .curves import history_of, moving_average
 from .grids import image_grid
-
-REAL_COLOUR, FAKE_COLOUR = "#0072B2", "#E69F00"   # blue and orange: told apart with any colour vision
 
 
 def _plot(ax, history, key: str, smooth: int, **style) -> None:
@@ -26,21 +25,21 @@ def plot_health(source, axes=None, title: str | None = None, smooth: int = 10) -
     ax_loss, ax_d, ax_grad, ax_img = axes
     wgan = "wasserstein" in history
     if wgan:
-        _plot(ax_loss, history, "wasserstein", smooth, color="black", label="E[C(x)] - E[C(G(z))]")
-        _plot(ax_d, history, "critic_slope", smooth, color="purple",
+        _plot(ax_loss, history, "wasserstein", smooth, color=INK, label="E[C(x)] - E[C(G(z))]")
+        _plot(ax_d, history, "critic_slope", smooth, color=CRITIC,
               label=say("critic slope |∇C|", "评判器的斜率 |∇C|"))
-        ax_d.axhline(1.0, color="grey", lw=0.8, ls="--")
+        ax_d.axhline(1.0, color=GUIDE, lw=0.8, ls="--")
     else:
-        _plot(ax_loss, history, "loss_D", smooth, color=REAL_COLOUR, label="loss_D")
-        _plot(ax_loss, history, "loss_G", smooth, color=FAKE_COLOUR, label="loss_G")
-        ax_loss.axhline(math.log(2), color="grey", lw=0.8, ls="--")
-        _plot(ax_d, history, "D_x", smooth, color=REAL_COLOUR, label="D(x)")
-        _plot(ax_d, history, "D_G_z1", smooth, color=FAKE_COLOUR, ls="--", label="D(G(z))")
+        _plot(ax_loss, history, "loss_D", smooth, color=REAL, label="loss_D")
+        _plot(ax_loss, history, "loss_G", smooth, color=FAKE, label="loss_G")
+        ax_loss.axhline(math.log(2), color=GUIDE, lw=0.8, ls="--")
+        _plot(ax_d, history, "D_x", smooth, color=REAL, label="D(x)")
+        _plot(ax_d, history, "D_G_z1", smooth, color=FAKE, ls="--", label="D(G(z))")
         ax_d.set_ylim(-0.03, 1.03)
-    _plot(ax_grad, history, "grad_G_last", smooth, color="black", label=say("G's last layer", "G 的最后一层"))
-    _plot(ax_grad, history, "grad_G_first", smooth, color="grey", ls="--",
+    _plot(ax_grad, history, "grad_G_last", smooth, color=INK, label=say("G's last layer", "G 的最后一层"))
+    _plot(ax_grad, history, "grad_G_first", smooth, color=GUIDE, ls="--",
           label=say("G's first layer", "G 的第一层"))
-    _plot(ax_grad, history, "grad_G_in_D_step", smooth, color="crimson", ls=":",
+    _plot(ax_grad, history, "grad_G_in_D_step", smooth, color=FAILING, ls=":",
           label=say("G, after D's step", "G（判别器步之后）"))
     grads = [v for k in ("grad_G_last", "grad_G_first") if k in history for v in history[k]]
     if grads and max(grads) > 0:

@@ -4,6 +4,7 @@ import io
 
 from ..data.pixels import pixels_to_images
 from ..language import say
+from .colors import PAPER
 from .curves import history_of, plot_d_outputs, plot_losses
 from .grids import image_grid
 
@@ -40,7 +41,7 @@ class LiveView:
         fig.suptitle(say(f"{self.title}: step {len(history)}", f"{self.title}：第 {len(history)} 步"))
         fig.tight_layout()
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=72)
+        fig.savefig(buffer, format="png", dpi=72, facecolor=PAPER)
         plt.close(fig)
         return buffer.getvalue()
 

@@ -7,11 +7,11 @@ import ipywidgets as widgets
 
 
 class WithPicture(widgets.VBox):
-    """``widget`` inside a box whose display also offers ``png`` (bytes): JupyterLab draws the live
-    widget, a static page (no kernel to run the controls) draws the picture instead."""
+    """A VBox of ``children`` whose display also offers ``png`` (bytes): JupyterLab draws the live
+    widgets, a static page (no kernel to run the controls) draws the picture instead."""
 
-    def __init__(self, widget: widgets.Widget, png: bytes, **kwargs):
-        super().__init__([widget], **kwargs)
+    def __init__(self, children: list, png: bytes, **kwargs):
+        super().__init__(children, **kwargs)
         self.png = png
 
     def _repr_mimebundle_(self, **kwargs):
@@ -37,4 +37,4 @@ def interactive_with_picture(draw, **controls) -> WithPicture:
     """``widgets.interactive(draw, **controls)`` that carries a picture of ``draw`` at the
     controls' starting values, for pages without a kernel."""
     first = figure_png(draw, **{name: control.value for name, control in controls.items()})
-    return WithPicture(widgets.interactive(draw, **controls), first)
+    return WithPicture([widgets.interactive(draw, **controls)], first)

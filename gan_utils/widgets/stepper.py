@@ -38,4 +38,4 @@ def build_toy_stepper(lab, train_steps: int = 100) -> WithPicture:
                                                     f"G 步：G 的损失 {f['loss_G']:.3f}")))
     train_button.on_click(run(lambda: lab.train(train_steps, progress=False),
                               lambda _: say(f"trained {train_steps} more steps", f"又训练了 {train_steps} 步")))
-    return WithPicture(widgets.VBox([widgets.HBox([d_button, g_button, train_button]), status, picture]), first)
+    return WithPicture([widgets.HBox([d_button, g_button, train_button]), status, picture], first)

@@ -102,4 +102,4 @@ def build_latent_explorer(explorer, slider_range: float = 3.0, scale: int = 8) -
             control.observe(on_label, names="value")
         controls += [digit, widgets.HBox([other, amount])]
 
-    return WithPicture(widgets.HBox([widgets.VBox(controls), widgets.VBox([picture, timing])]), first)
+    return WithPicture([widgets.HBox([widgets.VBox(controls), widgets.VBox([picture, timing])])], first)
