@@ -13,11 +13,8 @@ Screenshots go to ``browser/lesson06_<edition>_before.png``, ``browser/lesson06_
 ``browser/lesson03_<edition>.png`` in the test run's outputs folder (``$GAN_COURSE_OUTPUTS``, printed at the top of the pytest report).
 Run only this test with:  .venv/bin/python -m pytest -q -m browser
 """
-import contextlib
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,18 +24,10 @@ import warnings
 from pathlib import Path
 
 import pytest
-
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip(f"browser test needs Chromium at {CHROMIUM} (apt-get install -y chromium chromium-driver)",
-                allow_module_level=True)
-try:
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-    from playwright.sync_api import expect, sync_playwright
-except ImportError as error:
-    pytest.skip(f"browser test needs the playwright package (pip install playwright): {error}",
-                allow_module_level=True)
+from browser_support import DEADLINE, SCREENSHOTS, TEST_BUDGET_S, free_port, log_tail, ms_left, offline_page, stop
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -47,13 +36,8 @@ SERVER_ROOT = REPO_ROOT                       # JupyterLab's root folder
 NOTEBOOKS = {"en": "notebooks/06_latent_space.ipynb", "zh": "notebooks/zh/06_latent_space.ipynb"}
 ANIMATED = {"en": "notebooks/03_mlp_gan.ipynb", "zh": "notebooks/zh/03_mlp_gan.ipynb"}   # show_progress
 FILE_MENU = {"en": "File", "zh": "文件"}   # JupyterLab's first menu, in the edition's language
-LOCAL_HOSTS = ("127.0.0.1", "localhost")
-SCREENSHOTS = Path(os.environ["GAN_COURSE_OUTPUTS"]) / "browser"  # the test run's outputs (conftest.py)
 
-TEST_BUDGET_S = 150        # server start to last check; with teardown (<= 40 s) under 3 minutes
 SERVER_START_S = 60
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 # Read by JupyterLab from <app_settings_dir>/overrides.json: no news or update checks (the machine
 # may be offline), and no autosave, so the run's outputs never get written back into the lesson.
 OVERRIDES = {
@@ -64,25 +48,6 @@ OVERRIDES = {
 }
 SLIDER_PRESSES = 5
 
-DEADLINE = {"t": time.monotonic() + TEST_BUDGET_S}  # reset when the server fixture starts
-
-
-def ms_left(cap_s: float) -> float:
-    """A Playwright timeout (ms): at most cap_s, never past the test's overall deadline."""
-    return max(1.0, min(cap_s, DEADLINE["t"] - time.monotonic())) * 1000
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def log_tail(path: Path, chars: int = 3000) -> str:
-    try:
-        return path.read_text(errors="replace")[-chars:]
-    except OSError:
-        return "(no server log)"
 
 
 @pytest.fixture(scope="module", params=["en", "zh"])
@@ -139,21 +104,6 @@ def jupyter_url(request):
             stop(server)
 
 
-def stop(server: subprocess.Popen) -> None:
-    """SIGTERM lets Jupyter shut its kernels down; SIGKILL the whole group if it lingers."""
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            pass
-    try:
-        os.killpg(server.pid, signal.SIGKILL)  # the session started for the server: kernels included
-    except (ProcessLookupError, PermissionError):
-        pass
-    server.wait(timeout=10)
-
-
 # The picture's pixels, as the browser decoded them (works for blob: and data: URLs alike).
 PIXELS_JS = """img => {
     if (!img.src || !img.complete || img.naturalWidth === 0) return null;
@@ -178,34 +128,6 @@ def show_explorer(page, explorer) -> None:
             return false; }""", arg=explorer.element_handle(timeout=ms_left(5)), timeout=ms_left(5), polling=100)
     except PlaywrightTimeout:
         pass  # taller than the window, or still settling: the screenshots are only for people
-
-
-@contextlib.contextmanager
-def offline_page(outside: list, console: list):
-    """A fresh headless Chromium page, with a time budget of its own, whose requests outside
-    127.0.0.1 are blocked and recorded in ``outside``; errors and warnings of the page go to ``console``."""
-    DEADLINE["t"] = time.monotonic() + TEST_BUDGET_S
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="gan-browser-profile-") as profile, sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            profile, executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1400, "height": 1000}, timeout=ms_left(60))
-
-        def keep_local(route):
-            host = route.request.url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
-            if route.request.url.startswith(("http://", "https://", "ws://", "wss://")) and host not in LOCAL_HOSTS:
-                outside.append(route.request.url)
-                return route.abort()
-            return route.continue_()
-        context.route("**/*", keep_local)
-        page = context.pages[0] if context.pages else context.new_page()
-        page.on("console", lambda message: console.append(f"{message.type}: {message.text}")
-                if message.type in ("error", "warning") else None)
-        page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
-        try:
-            yield page
-        finally:
-            context.close()
 
 
 def open_and_run_all(page, url: str, notebook: str, edition: str, steps: list) -> None:
