@@ -16,6 +16,7 @@ extensions = ["myst_nb"]
 templates_path = [str(HERE / "_templates")]
 html_static_path = [str(HERE / "_static")]
 html_css_files = ["book.css"]
+html_js_files = ["book.js"]
 exclude_patterns = ["_build", "**.ipynb_checkpoints"]
 
 # Notebooks: executed by tools/build_book.py into the jupyter-cache before Sphinx reads them; a
@@ -31,14 +32,18 @@ nb_merge_streams = True
 nb_ipywidgets_js = {}
 nb_mime_priority_overrides = [("html", "application/vnd.jupyter.widget-view+json", None)]
 myst_enable_extensions = ["dollarmath", "amsmath"]
+myst_dmath_double_inline = True  # $$...$$ inside a paragraph, as JupyterLab shows it
 myst_heading_anchors = 3
 suppress_warnings = ["mystnb.unknown_mime_type", "misc.highlighting_failure"]
 
 # Formulas: MathJax 2 from the site itself (copied from the jupyter-server-mathjax package by
 # tools/build_book.py), never from a CDN.
 mathjax_path = "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full"
-# MyST-NB marks notebook pages tex2jax_ignore and Sphinx's formulas "math": process only those.
-mathjax2_config = {"tex2jax": {"inlineMath": [["\\(", "\\)"]], "displayMath": [["\\[", "\\]"]],
+# MyST-NB marks notebook pages tex2jax_ignore and Sphinx's formulas "math": process only those, and
+# the answers folded in <details> (raw HTML, which MyST leaves as it is: book.js marks them), where
+# the lessons write $...$ as JupyterLab reads it.
+mathjax2_config = {"tex2jax": {"inlineMath": [["\\(", "\\)"], ["$", "$"]],
+                               "displayMath": [["\\[", "\\]"], ["$$", "$$"]],
                                "processEscapes": True, "ignoreClass": "tex2jax_ignore|mathjax_ignore",
                                "processClass": "math|tex2jax_process|mathjax_process"},
                    # the package ships the STIX-Web fonts only (as Jupyter's classic notebook used them)
@@ -89,5 +94,19 @@ def edition_links(app, pagename, templatename, context, doctree):
     context["gan_download"] = f"{up[3:]}_sources/{source}" if source.endswith(".ipynb") else None
 
 
+def chinese_search_language():
+    """Sphinx 9.0's Chinese search ships the English stemmer (for the Latin words in Chinese text)
+    but names it ChineseStemmer in the page, so the search page stops with "ChineseStemmer is not
+    defined". The same language, its stemmer named for what it is."""
+    from sphinx.search.zh import SearchChinese
+
+    class ChineseSearchWithEnglishStemmer(SearchChinese):
+        language_name = "English" if SearchChinese.js_stemmer_rawcode == "english-stemmer.js" else "Chinese"
+
+    return ChineseSearchWithEnglishStemmer
+
+
 def setup(app):
     app.connect("html-page-context", edition_links)
+    if EDITION == "zh":
+        app.add_search_language(chinese_search_language())

@@ -27,13 +27,20 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 BOOK = (REPO_ROOT / os.environ.get("GAN_BOOK_DIR", "outputs/book-fast")).resolve()
 LESSONS = sorted(path.stem for path in (REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 PAGES = ["index", *LESSONS, "GLOSSARY", "SYMPTOMS", "TEACHER_GUIDE"]
-RAW_TEX = ["$$", "\\frac", "\\(", "\\[", "\\mathbb", "\\log"]
+RAW_TEX = ["$", "\\frac", "\\(", "\\[", "\\mathbb", "\\log", "\\hat"]
 SEARCHES = {"en": "discriminator", "zh": "判别器"}
 # MathJax 2 has typeset the page (or the page has no formulas and loads no MathJax)
 MATH_DONE_JS = """() => new Promise(done => {
     if (!window.MathJax || !window.MathJax.Hub) return done(true);
     window.MathJax.Hub.Queue(() => done(true));
 })"""
+# the page's prose as a reader gets it, folded answers included; code is left out (its strings
+# may hold TeX for matplotlib) and so is MathJax's copy of each formula's source
+PROSE_JS = """() => {
+    const page = (document.querySelector('article') || document.body).cloneNode(true);
+    page.querySelectorAll('pre, code, script, style, .MathJax_Preview').forEach(el => el.remove());
+    return page.textContent;
+}"""
 # every image of the page loaded (lazy ones are asked for now) and decoded: the ones that did not
 IMAGES_JS = """async () => {
     const images = [...document.querySelectorAll('main img, article img')];
@@ -78,8 +85,9 @@ def page_problems(page, url: str) -> list[str]:
     page.goto(url, timeout=ms_left(30))
     page.wait_for_function(MATH_DONE_JS, timeout=ms_left(60))
     problems = []
-    text = page.inner_text("body")
-    problems += [f"raw TeX {token!r} in the text (formulas not rendered)" for token in RAW_TEX if token in text]
+    text = page.evaluate(PROSE_JS)
+    problems += [f"raw TeX {token!r} in the text (formulas not rendered): ...{text[text.index(token) - 60:][:120]!r}"
+                 for token in RAW_TEX if token in text]
     for image in page.evaluate(IMAGES_JS):
         if not image["ok"]:
             problems.append(f"image does not decode: {image['src']}")
