@@ -1,12 +1,15 @@
 """Sphinx configuration of the course's book, one edition per build (tools/build_book.py sets the
 edition and the mode through GAN_BOOK_EDITION and GAN_BOOK_MODE, and stages the sources)."""
 import os
+import sys
 from pathlib import Path
 
 EDITION = os.environ.get("GAN_BOOK_EDITION", "en")  # "en" or "zh"
 MODE = os.environ.get("GAN_BOOK_MODE", "full")  # "full" or "fast"
 OTHER = {"en": "zh", "zh": "en"}[EDITION]
 HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE.parent / "tools"))
+from offline_pages import MATHJAX_CONFIG  # noqa: E402  (MathJax as every page the course writes uses it)
 
 project = {"en": "GANs from pixels to conditional DCGANs",
            "zh": "生成对抗网络：从像素到条件 DCGAN"}[EDITION]
@@ -38,7 +41,7 @@ suppress_warnings = ["mystnb.unknown_mime_type", "misc.highlighting_failure"]
 
 # Formulas: MathJax 2 from the site itself (copied from the jupyter-server-mathjax package by
 # tools/build_book.py), never from a CDN.
-mathjax_path = "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full"
+mathjax_path = f"mathjax/MathJax.js?config={MATHJAX_CONFIG}"
 # MyST-NB marks notebook pages tex2jax_ignore and Sphinx's formulas "math": process only those, and
 # the answers folded in <details> (raw HTML, which MyST leaves as it is: book.js marks them), where
 # the lessons write $...$ as JupyterLab reads it.
@@ -46,9 +49,6 @@ mathjax2_config = {"tex2jax": {"inlineMath": [["\\(", "\\)"], ["$", "$"]],
                                "displayMath": [["\\[", "\\]"], ["$$", "$$"]],
                                "processEscapes": True, "ignoreClass": "tex2jax_ignore|mathjax_ignore",
                                "processClass": "math|tex2jax_process|mathjax_process"},
-                   # the package ships the STIX-Web fonts only (as Jupyter's classic notebook used them)
-                   "HTML-CSS": {"availableFonts": [], "preferredFont": None, "webFont": "STIX-Web",
-                                "imageFont": None},
                    "MathMenu": {"showFontMenu": False}, "menuSettings": {"zoom": "None"}}
 
 # Search: Sphinx's own index, no server. Chinese words are cut with jieba, which is taught the

@@ -3,6 +3,7 @@ tools/clean_notebooks.py): each is either handled or refused at once with a mess
 what was expected, what came, and what to do; and nothing a learner or teacher wrote is lost.
 Tiny notebooks in tmp_path stand in for the lessons, so the whole file runs in well under a minute."""
 import os
+import re
 import signal
 import sys
 import tempfile
@@ -189,6 +190,14 @@ def test_course_run_never_touches_the_learners_outputs(course_run):
     assert (out / "outputs" / "checkpoint.pt").read_text() == "from the course run"
     html = (out / "00_fine.html").read_text()
     assert f"root: {(out / 'outputs').resolve()}" in html and "fast: 1" in html
+
+
+def test_course_run_pages_load_nothing_from_the_internet(course_run):
+    """MathJax comes from the run's own folder; no script or stylesheet from a CDN."""
+    _, out, _, _, _ = course_run
+    html = (out / "00_fine.html").read_text()
+    assert re.findall(r'(?:src|href)="(https?://[^"]*)"', html) == []
+    assert 'src="mathjax/MathJax.js?config=' in html and (out / "mathjax" / "MathJax.js").exists()
 
 
 def test_course_run_leaves_its_own_environment_as_it_found_it(course_run):

@@ -26,6 +26,8 @@ import sys
 import time
 from pathlib import Path
 
+from offline_pages import copy_mathjax
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 BOOK = ROOT / "book"
@@ -35,8 +37,7 @@ SHARED_PAGES = ["GLOSSARY.md", "SYMPTOMS.md"]  # one file for both editions (the
 ZH_LINKS = {"](../GLOSSARY.md": "](GLOSSARY.md", "](../SYMPTOMS.md": "](SYMPTOMS.md",
             "](../../README.zh-CN.md)": "](index.md)"}
 NEEDED = {"sphinx": "sphinx", "myst_nb": "myst-nb", "sphinx_book_theme": "sphinx-book-theme",
-          "jupyter_cache": "jupyter-cache", "jupyter_server_mathjax": "jupyter-server-mathjax",
-          "jieba": "jieba"}
+          "jupyter_cache": "jupyter-cache", "jieba": "jieba"}
 
 
 def parse_args(argv=None):
@@ -164,14 +165,6 @@ def render(edition: str, source: Path, args, dictionary: Path) -> None:
     copy_mathjax(html / "_static" / "mathjax")
     shutil.rmtree(args.out / edition, ignore_errors=True)
     shutil.copytree(html, args.out / edition)
-
-
-def copy_mathjax(target: Path) -> None:
-    """MathJax from the jupyter-server-mathjax package into the site, so formulas render offline."""
-    import jupyter_server_mathjax
-    source = Path(jupyter_server_mathjax.__file__).parent / "static"
-    if not (target / "MathJax.js").exists():
-        shutil.copytree(source, target, dirs_exist_ok=True)
 
 
 def write_landing_page(out: Path, editions: list[str], mode: str) -> None:

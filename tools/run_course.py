@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import json
 import os
+import copy
 import re
 import sys
 import tempfile
@@ -31,9 +32,11 @@ from pathlib import Path
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from nbconvert import HTMLExporter
+from traitlets.config import Config
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from notebook_files import NotebookError, find_lessons, read_notebook, write_atomically  # noqa: E402
+from offline_pages import MATHJAX_CONFIG, copy_mathjax  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST_ENV_VAR, OUTPUTS_ENV_VAR = "GAN_COURSE_FAST", "GAN_COURSE_OUTPUTS"   # as gan_utils.settings reads them
@@ -233,6 +236,7 @@ def main(argv=None) -> int:
         return 130
     env = kernel_env(args.fast, args.lesson_outputs)
     print(f"Lessons write their files under {args.lesson_outputs}", flush=True)
+    copy_mathjax(args.out / "mathjax")   # the pages' formulas, typeset offline
     rows, not_run = [], [path.stem for path in args.lessons]
     try:
         for path, notebook in args.lessons.items():
@@ -253,11 +257,28 @@ def run_lesson(path: Path, notebook, args, env: dict[str, str]) -> dict:
     print(f"{path.name}: running in {args.mode} mode ...", flush=True)
     seconds, error = run_notebook(notebook, path.parent, env, args.timeout)
     html_name = path.with_suffix(".html").name
-    body, _ = HTMLExporter().from_notebook_node(notebook)
-    write_atomically(args.out / html_name, body)
+    write_atomically(args.out / html_name, offline_html(notebook))
     print(f"  {'ok' if error is None else 'FAILED: ' + error} in {seconds:.0f} s -> {args.out / html_name}", flush=True)
     return {"lesson": path.stem, "html": html_name, "seconds": round(seconds, 1),
             "error": error, "scores": score_lines(notebook)}
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def offline_html(notebook) -> str:
+    """The executed lesson as a page that requests nothing from the internet: MathJax from the
+    mathjax/ folder beside it, no require.js or widget manager from a CDN. Widgets need a kernel, so
+    the page shows what each carries for pages without one (its picture, or its text)."""
+    notebook = copy.deepcopy(notebook)
+    notebook.metadata.pop("widgets", None)   # the saved widget state would pull in the widget manager
+    priority = [mime for mime in HTMLExporter().default_config.NbConvertBase.display_data_priority
+                if mime != WIDGET_VIEW]
+    exporter = HTMLExporter(config=Config({"NbConvertBase": {"display_data_priority": priority}}),
+                            mathjax_url=f"mathjax/MathJax.js?config={MATHJAX_CONFIG}",
+                            require_js_url="data:text/javascript,")   # nothing in a lesson uses require.js
+    body, _ = exporter.from_notebook_node(notebook)
+    return body
 
 
 if __name__ == "__main__":
