@@ -19,10 +19,12 @@ course-zh: setup
 	JUPYTERLAB_SETTINGS_DIR=$(ZH_SETTINGS) GAN_COURSE_LANG=zh $(BIN)/jupyter lab $(JUPYTER_ARGS) notebooks/zh/00_welcome.ipynb
 
 # two workers (pytest-xdist; each notebook stays on one worker), then the book in fast mode,
-# then the browser tests alone (JupyterLab, and the book's pages)
+# then the browser tests alone (JupyterLab, and the book's pages);
+# (the book reuses the lessons nbval ran, kept by tests/record_executions.py: nothing runs twice)
 test: setup book-setup
-	GAN_COURSE_FAST=$${GAN_COURSE_FAST:-1} $(BIN)/python -m pytest -n 2 --dist loadscope -m "not browser"
-	$(BIN)/python tools/build_book.py --fast
+	GAN_COURSE_FAST=$${GAN_COURSE_FAST:-1} GAN_COURSE_RECORD=$(CURDIR)/outputs/book_build \
+	    $(BIN)/python -m pytest -n 2 --dist loadscope -m "not browser"
+	GAN_COURSE_FAST=$${GAN_COURSE_FAST:-1} $(BIN)/python tools/build_book.py
 	GAN_COURSE_FAST=$${GAN_COURSE_FAST:-1} $(BIN)/python -m pytest -m browser
 
 setup: $(VENV)/.installed

@@ -5,11 +5,17 @@ learner's outputs/. Both are set here, before nbval starts any kernel, so every 
 import getpass
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent / "tests"))
+pytest_plugins = ["record_executions"]  # GAN_COURSE_RECORD: keep nbval's executed lessons for the book
+
 os.environ.setdefault("GAN_COURSE_FAST", "1")
-os.environ.setdefault("MPLBACKEND", "Agg")
+if not os.environ.get("GAN_COURSE_RECORD"):
+    # nothing shows the kernels' figures: skip drawing them (recorded runs keep them, for the book)
+    os.environ.setdefault("MPLBACKEND", "Agg")
 if os.environ.get("PYTEST_XDIST_WORKER"):
     # `make test` runs two workers on a 2-core machine: one thread each (and in the kernels they
     # start), or PyTorch's threads of both fight over the cores and everything runs slower

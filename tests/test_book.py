@@ -5,8 +5,9 @@ left in the text), decodes every image and gives each a written alt text; an ani
 frame when its button is pressed; the language switch leads to the same lesson in the other
 edition; search finds "discriminator" and 判别器; a lesson's download link serves its notebook.
 
-It reads the fast-mode book in outputs/book-fast/ (``make test`` builds it first; it is built here
-when missing); GAN_BOOK_DIR=outputs/book checks the full-mode book instead.
+It reads the book ``make test`` builds first, in outputs/book-fast/ (outputs/book/ with
+GAN_COURSE_FAST=0; it is built here when missing); GAN_BOOK_DIR=outputs/book checks the full-mode
+book after a fast test run.
 Run only this test with:  .venv/bin/python -m pytest -q tests/test_book.py
 """
 import json
@@ -24,7 +25,8 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-BOOK = (REPO_ROOT / os.environ.get("GAN_BOOK_DIR", "outputs/book-fast")).resolve()
+FAST = os.environ.get("GAN_COURSE_FAST", "1") == "1"   # the mode `make test` built the book in
+BOOK = (REPO_ROOT / os.environ.get("GAN_BOOK_DIR", "outputs/book-fast" if FAST else "outputs/book")).resolve()
 LESSONS = sorted(path.stem for path in (REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 PAGES = ["index", *LESSONS, "GLOSSARY", "SYMPTOMS", "TEACHER_GUIDE"]
 RAW_TEX = ["$", "\\frac", "\\(", "\\[", "\\mathbb", "\\log", "\\hat"]
@@ -57,7 +59,8 @@ def book_url():
     if not (BOOK / "en" / "index.html").exists():
         if "GAN_BOOK_DIR" in os.environ:
             pytest.fail(f"no book in {BOOK}: build it with `make book` (or unset GAN_BOOK_DIR)")
-        subprocess.run([sys.executable, str(REPO_ROOT / "tools" / "build_book.py"), "--fast"], check=True)
+        subprocess.run([sys.executable, str(REPO_ROOT / "tools" / "build_book.py"), "--fast" if FAST else "--full"],
+                       check=True)
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
                                "--directory", str(BOOK)], stdout=subprocess.DEVNULL,

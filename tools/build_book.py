@@ -117,6 +117,9 @@ def execute(notebooks: list[Path], args) -> None:
         cache.clear_cache()
     for notebook in notebooks:
         cache.add_nb_to_project(str(notebook))
+    taken = take_recorded(cache, notebooks, args.work / "executed")
+    if taken:
+        print(f"build_book: {taken} lessons taken as `make test` just ran them (nbval)", flush=True)
     records = [cache.get_project_record(str(notebook)) for notebook in notebooks]
     todo = [record for record in records if cache.get_cached_project_nb(record.pk) is None]
     print(f"build_book: {len(records) - len(todo)} of {len(records)} lessons unchanged since they "
@@ -149,6 +152,31 @@ def execute(notebooks: list[Path], args) -> None:
                  f"(the lessons that succeeded stay cached).")
     print(f"build_book: executed {len(result.succeeded)} lessons in {time.perf_counter() - started:.0f} s",
           flush=True)
+
+
+def take_recorded(cache, notebooks: list[Path], folder: Path) -> int:
+    """Put the executions `make test` kept (tests/record_executions.py) into the cache, for the
+    lessons whose code is the code they ran; each kept file is used once, then removed."""
+    import nbformat
+    from jupyter_cache.base import CacheBundleIn
+
+    taken = 0
+    for notebook in notebooks:
+        recorded = folder / notebook.parent.name / notebook.name
+        if not recorded.exists():
+            continue
+        lesson = nbformat.read(str(notebook), as_version=4)
+        executed = nbformat.read(str(recorded), as_version=4)
+        lesson_code = [cell for cell in lesson.cells if cell.cell_type == "code"]
+        executed_code = [cell for cell in executed.cells if cell.cell_type == "code"]
+        if [cell.source for cell in lesson_code] == [cell.source for cell in executed_code]:
+            for cell, done in zip(lesson_code, executed_code):
+                cell.outputs = done.outputs
+            cache.cache_notebook_bundle(CacheBundleIn(lesson, str(notebook), data={"executed_by": "make test"}),
+                                        check_validity=False, overwrite=True)
+            taken += 1
+        recorded.unlink()
+    return taken
 
 
 def render(edition: str, source: Path, args, dictionary: Path) -> None:
