@@ -35,7 +35,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(BIN)/python -m pip install -r requirements.txt
 	touch $@
 
-# the course as a static website: every lesson executed in full mode (about 25 minutes per edition
+# the course as a static website: every lesson executed in full mode (71 minutes for both editions
 # on a 2-core CPU the first time; unchanged lessons come from the cache), English and Chinese,
 # in outputs/book/; `make book-fast` builds a quick fast-mode copy in outputs/book-fast/.
 # Read it offline: python -m http.server 8000 --bind 127.0.0.1 --directory outputs/book

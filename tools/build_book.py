@@ -136,7 +136,7 @@ def execute(notebooks: list[Path], args) -> None:
                        "OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads)})
     print(f"build_book: executing {len(todo)} lessons in {args.mode} mode, {jobs} at a time "
           f"({threads} CPU thread{'s' if threads > 1 else ''} each); the full course takes "
-          f"{'a few minutes' if args.fast else 'about 25 minutes on a 2-core CPU per edition'}",
+          f"{'a few minutes' if args.fast else 'about 70 minutes for both editions on a 2-core CPU'}",
           flush=True)
     started = time.perf_counter()
     executor = load_executor("local-parallel" if jobs > 1 else "local-serial", cache)
