@@ -77,10 +77,8 @@ if MODE == "fast":
         "zh": "本书以快速模式构建：其中的模型只训练了几步，结果不代表训练好的模型（make book 构建完整版本）。",
     }[EDITION]
 
-LABELS = {"en": {"switch": "中文版", "switch_lang": "zh-CN", "download": "Download this lesson (.ipynb)",
-                 "home": "All editions"},
-          "zh": {"switch": "English edition", "switch_lang": "en", "download": "下载本课（.ipynb）",
-                 "home": "所有版本"}}[EDITION]
+LABELS = {"en": {"switch": "中文版", "switch_lang": "zh-CN", "download": "Download this lesson (.ipynb)"},
+          "zh": {"switch": "English edition", "switch_lang": "en", "download": "下载本课（.ipynb）"}}[EDITION]
 
 
 def edition_links(app, pagename, templatename, context, doctree):
@@ -88,7 +86,6 @@ def edition_links(app, pagename, templatename, context, doctree):
     for a lesson, its notebook to download."""
     up = "../" * (pagename.count("/") + 1)
     context["gan_other_edition"] = f"{up}{OTHER}/{pagename}.html"
-    context["gan_home"] = f"{up}index.html"
     context["gan_labels"] = LABELS
     source = context.get("sourcename", "")
     context["gan_download"] = f"{up[3:]}_sources/{source}" if source.endswith(".ipynb") else None

@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 from offline_pages import copy_mathjax
+from translation_status import CJK, glossary_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -98,11 +99,8 @@ def stage(edition: str, source: Path) -> None:
 
 def search_dictionary(path: Path) -> Path:
     """The glossary's Chinese terms as a jieba dictionary, so search indexes 判别器 as one word."""
-    terms = []
-    for line in (NOTEBOOKS / "GLOSSARY.md").read_text(encoding="utf-8").splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) == 5 and re.search(r"[\u4e00-\u9fff]", cells[1]) and cells[1] != "中文":
-            terms += [term for term in re.split(r"[、,，/（）() ]+", cells[1]) if term]
+    terms = [term for cells in glossary_rows() if CJK.search(cells[1])
+             for term in re.split(r"[、,，/（）() ]+", cells[1]) if term]
     write_if_changed(path, "".join(f"{term} 100000\n" for term in dict.fromkeys(terms)).encode("utf-8"))
     return path
 

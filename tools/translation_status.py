@@ -57,12 +57,22 @@ def source_hash(text: str) -> str:
 
 # ---- the glossary: one term per concept, variants to avoid ----
 
+def glossary_rows(glossary: Path = GLOSSARY) -> list[list[str]]:
+    """The glossary tables' rows, one list of five cells (English, 中文, meaning, lesson, 避免) per
+    term; header and separator rows left out."""
+    rows = []
+    for line in glossary.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 5 and not set(cells[1]) <= set("-: ") and cells[1] != "中文":
+            rows.append(cells)
+    return rows
+
+
 def avoided_terms(glossary: Path = GLOSSARY) -> dict[str, str]:
     """{variant to avoid: the glossary's term} from the glossary tables' last column (避免)."""
     avoid = {}
-    for line in glossary.read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 5 and cells[4] and not set(cells[4]) <= set("-: ") and cells[4] != "避免（avoid）":
+    for cells in glossary_rows(glossary):
+        if cells[4]:
             for variant in re.split(r"[、,，]", cells[4]):
                 if variant.strip():
                     avoid[variant.strip()] = cells[1]
