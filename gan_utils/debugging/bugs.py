@@ -21,6 +21,7 @@ class Bug:
     healthy: str
     buggy: str              # "" when the bug is a deleted line
     diagnosis: str
+    warning: str            # the health panel's warning for it (a rule of gan_utils.train.diagnosis)
     title_zh: str           # the title and diagnosis in the Chinese edition
     diagnosis_zh: str
     kind: str = "gan"       # which step trains: "gan" (train_step) or "wgan" (wgan_step)
@@ -41,6 +42,7 @@ BUGS = {bug.name: bug for bug in (
         "logits_fake = D(x_fake.detach())", "logits_fake = D(x_fake)",
         "D's loss reaches G: G's gradient in D's step is no longer 0, and G is pushed to make its fakes "
         "look *more* fake, so D(G(z)) stays low.",
+        warning="gradient_in_D_step",
         title_zh="在判别器步中忘了 detach()",
         diagnosis_zh="D 的损失传到了 G：判别器步中 G 的梯度不再为 0，"
                      "G 被推着让自己的生成图像看起来反而更假，所以 D(G(z)) 一直偏低。"),
@@ -48,17 +50,20 @@ BUGS = {bug.name: bug for bug in (
         "logits_G = D(G(z_G))", "logits_G = D(G(z_G).detach())",
         "G's step cuts the path back to G: the gradient reaching G is exactly 0, G never changes and "
         "D wins outright.",
+        warning="no_gradient_to_G",
         title_zh="在生成器步中分离（detach()）",
         diagnosis_zh="生成器步切断了通回 G 的路径：到达 G 的梯度恰好为 0，G 从不改变，D 完胜。"),
     Bug("swapped_labels_in_G_step", "G trained towards \"fake\"", "train_step",
         "loss_G = criterion(logits_G, real_labels)", "loss_G = criterion(logits_G, fake_labels)",
         "G's loss falls while D(G(z)) falls too: G is helping D, the two numbers disagree.",
+        warning="G_loss_disagrees",
         title_zh="G 朝着“假”训练",
         diagnosis_zh="G 的损失在下降，D(G(z)) 却也在下降：G 在帮 D 的忙，这两个数对不上。"),
     Bug("sigmoid_with_logits_loss", "a Sigmoid in D together with BCEWithLogitsLoss", "build_discriminator",
         "nn.Linear(256, 1),", "nn.Linear(256, 1), nn.Sigmoid(),",
         "the loss applies a second sigmoid: D's \"probabilities\" are stuck between 0.5 and 0.73 and "
         "its loss can never fall below about 0.50.",
+        warning="sigmoid_twice",
         title_zh="D 中的 Sigmoid 与 BCEWithLogitsLoss 同时使用",
         diagnosis_zh="损失函数会再施加一次 Sigmoid 函数："
                      "D 的“概率”卡在 0.5 到 0.73 之间，它的损失永远降不到约 0.50 以下。"),
@@ -66,6 +71,7 @@ BUGS = {bug.name: bug for bug in (
         "nn.Tanh(),", "nn.Identity(),",
         "G's pixels leave [-1, 1]: D can tell fakes by their range alone, and the samples are "
         "washed out where the data is black or white.",
+        warning="fakes_out_of_range",
         title_zh="数据位于 [-1, 1]，生成器却没有 Tanh",
         diagnosis_zh="G 的像素跑出了 [-1, 1]：D 仅凭取值范围就能认出生成图像，"
                      "而在数据纯黑或纯白的地方，样本显得发灰、褪色。"),
@@ -73,6 +79,7 @@ BUGS = {bug.name: bug for bug in (
         "return images", "return images * 0.5 + 0.5",
         "real backgrounds are 0 while G's Tanh is drawn towards -1 at first: D separates them at "
         "once, and G wastes its first steps moving its whole range.",
+        warning="real_out_of_range",
         title_zh="数据留在 [0, 1]，而 G 以 Tanh 结尾",
         diagnosis_zh="真实图像的背景是 0，而 G 的 Tanh 起初被拉向 -1："
                      "D 一下子就能把两者分开，G 则把最初的若干步浪费在平移整个取值范围上。"),
@@ -80,6 +87,7 @@ BUGS = {bug.name: bug for bug in (
         "opt_G.zero_grad()", "",
         "G's gradients add up step after step: the gradient G holds grows without end and its "
         "updates follow old gradients.",
+        warning="growing_gradient",
         title_zh="忘了给 G 调用 zero_grad()",
         diagnosis_zh="G 的梯度一步接一步地累积：G 持有的梯度无休止地增长，它的更新遵循的是旧的梯度。"),
     Bug("opt_D_steps_G", "opt_D built over G's parameters", "make_optimizers",
@@ -87,20 +95,26 @@ BUGS = {bug.name: bug for bug in (
         "opt_D = torch.optim.Adam(G.parameters(), lr=lr, betas=(0.5, 0.999))",
         "D never learns: D(x) stays where a fresh D starts (about 0.5) while G learns to fool the "
         "frozen D, so D(G(z)) climbs towards 1 and D's loss rises above log 2.",
+        warning="D_frozen",
         title_zh="用 G 的参数构建的 opt_D",
         diagnosis_zh="D 从不学习：D(x) 停在刚初始化的 D 的起点（约 0.5），"
                      "而 G 学会了骗过这个冻结的 D，于是 D(G(z)) 升向 1，D 的损失升到 log 2 以上。"),
     Bug("lr_D_too_large", "a learning rate ten times too large for D", "make_optimizers",
         "opt_D = torch.optim.Adam(D.parameters(), lr=lr, betas=(0.5, 0.999))",
         "opt_D = torch.optim.Adam(D.parameters(), lr=10 * lr, betas=(0.5, 0.999))",
-        "D overpowers G: its loss falls towards 0, D(G(z)) towards 0, and G's gradient shrinks.",
+        "D's optimizer steps are ten times as long as G's (Adam moves every weight by about the learning "
+        "rate): D's verdicts swing from step to step, D pulls ahead of G, and the non-saturating loss hands "
+        "G a larger, jumpier gradient.",
+        warning="D_outpaces_G",
         title_zh="D 的学习率大了十倍",
-        diagnosis_zh="D 压制了 G：它的损失降向 0，D(G(z)) 也降向 0，G 的梯度随之缩小。"),
+        diagnosis_zh="D 每一步的更新距离是 G 的十倍（Adam 让每个权重移动大约一个学习率的距离）："
+                     "D 的判断一步一步地剧烈摇摆，D 逐渐压制 G，而非饱和损失交给 G 的梯度更大、也更不稳定。"),
     Bug("gp_eps_per_pixel", "the penalty's mixing weight drawn per pixel", "mix",
         "eps = torch.rand(len(x_real), 1, 1, 1, device=x_real.device)",
         "eps = torch.rand_like(x_real)",
         "x_hat is no longer on the line between a real and a fake image, so the penalty holds the "
         "critic's slope to 1 at the wrong places.",
+        warning="mix_off_line",
         title_zh="梯度惩罚的混合权重按像素抽取",
         diagnosis_zh="x_hat 不再位于真实图像与生成图像之间的直线上，"
                      "于是梯度惩罚在错误的位置把评判器的斜率约束为 1。",
@@ -110,6 +124,7 @@ BUGS = {bug.name: bug for bug in (
         "return (grads.flatten(1).norm(dim=0) - 1).square().mean()",
         "one norm per pixel across the batch instead of one per image: the critic's real slope "
         "settles far from 1.",
+        warning="critic_slope",
         title_zh="惩罚项的梯度范数沿批次计算",
         diagnosis_zh="沿批次为每个像素各取一个范数，而不是每张图像一个："
                      "评判器的实际斜率稳定在远离 1 的地方。",

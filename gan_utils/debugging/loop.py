@@ -57,6 +57,7 @@ def train_step(G, D, opt_G, opt_D, x_real, z, z_G) -> dict:
     logits_fake = D(x_fake.detach())                   # detach: D's step must not reach G
     loss_D = (criterion(logits_real, real_labels) + criterion(logits_fake, fake_labels)) / 2
     loss_D.backward()
+    D_before = weights_of(D)
     opt_D.step()
     leak = gradient_norm(G)                            # what reached G in D's step: 0 when healthy
 
@@ -64,11 +65,13 @@ def train_step(G, D, opt_G, opt_D, x_real, z, z_G) -> dict:
     logits_G = D(G(z_G))                               # (N, 1)
     loss_G = criterion(logits_G, real_labels)          # non-saturating: make D say "real"
     loss_G.backward()
+    G_before = weights_of(G)
     opt_G.step()
 
     with torch.no_grad():                              # the figures, as 0-dim tensors (read later)
         return layer_gradient_norms(G) | {
             "loss_D": loss_D, "loss_G": loss_G, "grad_G_in_D_step": leak,
+            "D_step": step_length(D, D_before), "G_step": step_length(G, G_before),
             "D_x": torch.sigmoid(logits_real).mean(), "D_G_z1": torch.sigmoid(logits_fake).mean(),
             "D_G_z2": torch.sigmoid(logits_G).mean(),
             "fake_min": x_fake.min(), "fake_max": x_fake.max(), "real_min": x_real.min(), "real_max": x_real.max()}
@@ -126,3 +129,13 @@ def gradient_norm(model: nn.Module) -> torch.Tensor:
     grads = [p.grad.detach().norm() for p in model.parameters() if p.grad is not None]
     return torch.stack(grads).norm() if grads else torch.zeros(())
 
+
+def weights_of(model: nn.Module) -> list[torch.Tensor]:
+    """A copy of ``model``'s weights, to measure how far the next optimizer step moves them."""
+    return [p.detach().clone() for p in model.parameters()]
+
+
+def step_length(model: nn.Module, before: list[torch.Tensor]) -> torch.Tensor:
+    """How far one optimizer step moved ``model``'s weights: |theta_after - theta_before|. Adam moves
+    every weight by about the learning rate, so this follows the learning rate more than the loss."""
+    return torch.stack([(p.detach() - b).norm() for p, b in zip(model.parameters(), before)]).norm()
