@@ -59,7 +59,7 @@ LIMITS = {
     "D_x_range": 0.15,          # D(x) moving less than this in a whole run: D is not learning
     "loss_D": 0.1,              # D's loss below this: D wins outright
     "D_gap": 0.5,               # D(x) - D(G(z)) above this: D wins
-    "D_step_ratio": 3.0,        # D's optimizer steps this many times as long as G's: D's learning rate too large
+    "D_step_ratio": 2.0,        # D's optimizer steps this many times as long as G's: D's learning rate too large
     "G_loss_gap": 0.3,          # exp(-loss_G) above D(G(z)) by this: G trained towards "fake"
     "critic_slope": (0.7, 1.5),  # |grad C| between real and fake: the penalty holds it near 1
     "mix_on_line": 0.95,        # the cosine of the penalty's points with their lines (1: on them)
