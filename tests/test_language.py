@@ -143,7 +143,7 @@ def test_the_health_panel_and_the_curves_are_labelled_in_chinese(monkeypatch, ca
     from gan_utils.viz import plot_d_outputs, plot_losses, show_health
     monkeypatch.setattr(plt, "show", lambda: None)
     n = 60
-    quiet = history_of(loss_D=[0.6] * n, loss_G=[0.8] * n, D_x=[0.6 + 0.002 * (i % 50) for i in range(n)],
+    quiet = history_of(loss_D=[0.6] * n, loss_G=[0.8] * n, D_x=[0.6 + 0.004 * (i % 50) for i in range(n)],
                        D_G_z1=[0.4] * n, D_G_z2=[0.45] * n, grad_G_last=[0.5] * n, grad_G_first=[0.1] * n)
     stuck = history_of(loss_D=[0.6] * n, D_x=[0.6] * n, D_G_z1=[0.4] * n, grad_G_last=[0.0] * n)
     set_language("zh")
