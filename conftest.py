@@ -45,3 +45,30 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
 def pytest_report_header(config):
     workers = " (with -n, a subfolder per worker: gw0, gw1, ...)" if config.getoption("numprocesses", None) else ""
     return f"lesson outputs of this run: {os.environ['GAN_COURSE_OUTPUTS']}{workers} (not outputs/)"
+
+
+def browser_skip_line(reasons: list[str]) -> str | None:
+    """The run's closing line when tests/browser_support.py skipped the browser tests for want of
+    Chromium or Playwright (``reasons``: the run's skip reasons), else None."""
+    for reason in reasons:
+        if reason.startswith("browser test needs Chromium at "):
+            path = reason.removeprefix("browser test needs Chromium at ").split(" (")[0]
+            return (f"make test: the browser checks were skipped: Chromium is missing at {path}. Install it "
+                    f"with: sudo apt-get install -y chromium chromium-driver, then run make test again.")
+        if reason.startswith("browser test needs the playwright package"):
+            return ("make test: the browser checks were skipped: the playwright package is missing. Install it "
+                    "with: .venv/bin/python -m pip install -r requirements.txt, then run make test again.")
+    return None
+
+
+def pytest_unconfigure(config):
+    """After pytest's own summary: say so when the browser tests were skipped rather than passed
+    (not when ``-m "not browser"`` left them out on purpose)."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None or "not browser" in (config.getoption("markexpr", "") or ""):
+        return
+    reasons = [str(report.longrepr[2]).removeprefix("Skipped: ") for report in reporter.stats.get("skipped", [])
+               if isinstance(report.longrepr, tuple)]
+    line = browser_skip_line(reasons)
+    if line:
+        reporter.write_line(line, yellow=True, bold=True)
