@@ -73,17 +73,20 @@ def rule_figures(history) -> dict[str, float]:
     c = {key: [v for v in history[key] if not math.isnan(v)] for key in history.keys()}
     column = lambda key: c.get(key, [])
     grads = column("grad_G_last")
-    outputs = column("D_x") + column("D_G_z1")
     d_x = column("D_x")
+    outputs = d_x + column("D_G_z1")
+    d_x_late, d_g_late = _mean(_tail(d_x)), _mean(_tail(column("D_G_z1")))
+    fake_low, fake_high = min(column("fake_min"), default=math.nan), max(column("fake_max"), default=math.nan)
+    D_step, G_step = _mean(_tail(column("D_step"), 0.5)), _mean(_tail(column("G_step"), 0.5))
     loss_G, d_g2 = _mean(_tail(column("loss_G"))), _mean(_tail(column("D_G_z2")))
     return {
         "grad_G_late_max": max(_tail(grads, 0.5), default=math.nan),
         "leak": _mean(column("grad_G_in_D_step")),
         "grad_G_growth": (_mean(_tail(grads)) / _mean(grads[5:15])
                           if len(grads) >= 40 and _mean(grads[5:15]) > 0 else math.nan),
-        "fake_low": min(column("fake_min"), default=math.nan),
-        "fake_high": max(column("fake_max"), default=math.nan),
-        "fake_extent": max([-v for v in column("fake_min")] + column("fake_max"), default=math.nan),
+        "fake_low": fake_low,
+        "fake_high": fake_high,
+        "fake_extent": max([v for v in (-fake_low, fake_high) if not math.isnan(v)], default=math.nan),
         "real_low": min(column("real_min"), default=math.nan),
         "real_high": max(column("real_max"), default=math.nan),
         "D_low": min(outputs, default=math.nan),
@@ -91,11 +94,10 @@ def rule_figures(history) -> dict[str, float]:
         "D_x_range": max(d_x) - min(d_x) if len(d_x) >= 40 else math.nan,
         "D_x_mean": _mean(d_x),
         "loss_D": _mean(_tail(column("loss_D"))),
-        "D_x": _mean(_tail(d_x)),
-        "D_G_z": _mean(_tail(column("D_G_z1"))),
-        "D_gap": _mean(_tail(d_x)) - _mean(_tail(column("D_G_z1"))),
-        "D_step_ratio": (_mean(_tail(column("D_step"), 0.5)) / _mean(_tail(column("G_step"), 0.5))
-                         if _mean(_tail(column("G_step"), 0.5)) > 0 else math.nan),
+        "D_x": d_x_late,
+        "D_G_z": d_g_late,
+        "D_gap": d_x_late - d_g_late,
+        "D_step_ratio": D_step / G_step if G_step > 0 else math.nan,
         "loss_G": loss_G,
         "D_G_z2": d_g2,
         "G_loss_gap": (math.exp(min(-loss_G, 50.0)) - d_g2      # (a WGAN's loss_G has no D_G_z2)
@@ -111,11 +113,11 @@ def diagnose(history, min_steps: int = 40) -> list[Finding]:
         return []
     columns = {key: history[key] for key in history.keys()}
     figures = rule_figures(history)
-    rules = (_non_finite, _no_gradient_to_G, _gradient_in_D_step, _growing_gradient, _fakes_out_of_range,
+    rules = (_no_gradient_to_G, _gradient_in_D_step, _growing_gradient, _fakes_out_of_range,
              _real_out_of_range, _sigmoid_twice, _D_frozen, _D_wins, _D_outpaces_G, _G_loss_disagrees,
              _critic_slope, _mix_off_line)
-    return [finding for rule in rules
-            if (finding := rule(columns) if rule is _non_finite else rule(figures)) is not None]
+    findings = [_non_finite(columns)] + [rule(figures) for rule in rules]   # the first reads the raw columns
+    return [finding for finding in findings if finding is not None]
 
 
 def _non_finite(c) -> Finding | None:
