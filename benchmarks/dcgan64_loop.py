@@ -28,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 from gan_utils import get_device  # noqa: E402
 from gan_utils.data.faces import draw_faces  # noqa: E402
 from gan_utils.models import weights_init  # noqa: E402
-from gan_utils.train.distributed import DistributedGANRun, Processes, RunSettings  # noqa: E402
+from gan_utils.train import Hook  # noqa: E402
+from gan_utils.train.distributed import Processes  # noqa: E402
 import train_dcgan  # noqa: E402
 
 
@@ -115,32 +116,30 @@ def seed_loop(root: Path, device, batch_size: int, warmup: int, steps: int) -> f
 
 
 def script_loop(root: Path, device, batch_size: int, warmup: int, steps: int, amp: str, channels_last: str) -> float:
-    """Images per second of train_dcgan.py's loop (its models, data and settings, one process)."""
+    """Images per second of train_dcgan.py's run (its models, data, settings and GANTrainer, one
+    process), timed after ``warmup`` steps."""
     args = train_dcgan.parse_args(["--data", str(root), "--batch-size", str(batch_size), "--device", str(device),
                                    "--amp", amp, "--channels-last", channels_last])
-    processes = Processes(args.device)
-    dataset, channels = train_dcgan.load_data(args, processes)
-    G, D = train_dcgan.build_models(args, channels, len(dataset.classes))
-    settings = RunSettings(batch_size=batch_size, workers=train_dcgan.default_workers(1),
-                           amp=train_dcgan.on_cuda(amp, processes.device),
-                           channels_last=train_dcgan.on_cuda(channels_last, processes.device))
-    run = DistributedGANRun(G, D, dataset, settings, root / "unused", processes)
-    done, start = 0, None
-    while done < warmup + steps:
-        for batch in run.epoch_batches():
-            if done == warmup:
-                _sync(device)
-                start = time.perf_counter()
-            run.train_step(batch)
-            done += 1
-            if done % settings.log_every == 0:
-                run.collect()
-            if done == warmup + steps:
-                break
-        run.epoch += 1
-    run.collect()
-    _sync(device)
-    return steps * batch_size / (time.perf_counter() - start)
+    trainer, _ = train_dcgan.build_trainer(args, Processes(args.device))
+    clock = Clock(device, start_after=warmup)
+    trainer.run(trainer.epochs(10**6, until_step=warmup + steps), [clock])
+    return steps * batch_size / (clock.end - clock.start)
+
+
+class Clock(Hook):
+    """The time after step ``start_after`` and after the last step (the device waited for)."""
+
+    def __init__(self, device, start_after: int):
+        self.device, self.start_after = device, start_after
+
+    def after_step(self, trainer) -> None:
+        if trainer.step == self.start_after:
+            _sync(self.device)
+            self.start = time.perf_counter()
+
+    def at_end(self, trainer, stopped: bool) -> None:
+        _sync(self.device)
+        self.end = time.perf_counter()
 
 
 def _sync(device) -> None:

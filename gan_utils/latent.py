@@ -5,7 +5,8 @@ import warnings
 
 import torch
 
-from .models.inputs import as_tensor, check_whole_number
+from .arguments import check_whole_number
+from .models.inputs import as_tensor
 from .models.sampling import evaluating, generate
 
 

@@ -39,8 +39,9 @@ from gan_utils.data import ImageFolderError, load_image_folder, load_mnist  # no
 from gan_utils.data.faces import draw_faces  # noqa: E402
 from gan_utils.models import (ConditionalDCGANDiscriminator, ConditionalDCGANGenerator,  # noqa: E402
                               DCGANDiscriminator, DCGANGenerator, weights_init)
-from gan_utils.train import CheckpointError  # noqa: E402
-from gan_utils.train.distributed import DistributedGANRun, Processes, RunSettings, saved_epochs  # noqa: E402
+from gan_utils.train import CheckpointError, GANTrainer, Hook, read_checkpoint  # noqa: E402
+from gan_utils.train.distributed import (Processes, ShardedBatches, checkpoint_path,  # noqa: E402
+                                         saved_checkpoint, saved_epochs)
 from gan_utils.train.health import NonFiniteError  # noqa: E402
 from gan_utils.viz import plot_training, save_grid  # noqa: E402
 from gan_utils.viz.animation import pick_frames  # noqa: E402
@@ -165,78 +166,9 @@ def on_cuda(choice: str, device: torch.device) -> bool:
     return choice == "on" or (choice == "auto" and device.type == "cuda")
 
 
-class Outputs:
-    """What rank 0 writes: the log, the progress frames and GIF, the plots."""
-
-    def __init__(self, out: Path, run: DistributedGANRun, enabled: bool):
-        self.out, self.run, self.enabled = out, run, enabled
-        self.log_path = out / "train_log.txt"
-
-    def log(self, line: str, echo: bool = False) -> None:
-        if not self.enabled:
-            return
-        with open(self.log_path, "a") as log:
-            log.write(line + "\n")
-        if echo:
-            print(line, flush=True)
-
-    def frame(self) -> None:
-        """Fixed noise through G now, as progress/step_NNNNNNN.png."""
-        if self.enabled:
-            save_grid(self.run.sample_fixed(), self.out / "progress" / f"step_{self.run.step:07d}.png")
-
-    def gif(self, max_frames: int = 40) -> None:
-        """progress.gif from the frames so far (at most ``max_frames``, more of them early on)."""
-        files = sorted((self.out / "progress").glob("step_*.png")) if self.enabled else []
-        if files:
-            frames = [Image.open(files[i]).convert("P", palette=Image.ADAPTIVE)
-                      for i in pick_frames(len(files), max_frames)]
-            frames[0].save(self.out / "progress.gif", save_all=True, append_images=frames[1:],
-                           duration=400, loop=0)
-
-    def pictures(self, dataset) -> None:
-        """progress.gif, losses.png (losses and D's outputs) and real_vs_fake.png (64 real beside 64
-        fixed-noise fakes)."""
-        self.gif()
-        if not self.enabled or len(self.run.history) == 0:
-            return
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-        fig = plot_training(self.run.history)
-        fig.savefig(self.out / "losses.png", dpi=100, bbox_inches="tight")
-        plt.close(fig)
-        generator = torch.Generator().manual_seed(0)
-        picks = torch.randperm(len(dataset), generator=generator)[:len(self.run.fixed_noise)]
-        real = torch.stack([dataset[int(i)][0] for i in picks])
-        fake = self.run.sample_fixed()
-        gap = torch.ones(len(real) // 8, *real.shape[1:])        # a white column between the two
-        rows = [torch.cat([real[r * 8:(r + 1) * 8], gap[:1], fake[r * 8:(r + 1) * 8]]) for r in range(len(real) // 8)]
-        save_grid(torch.cat(rows), self.out / "real_vs_fake.png", nrow=17)
-
-
-def _show(model) -> str:
-    return f"{type(model).__name__}({', '.join(f'{k}={v}' for k, v in model.config.items())})"
-
-
-def main(argv=None) -> None:
-    args = parse_args(argv)
-    processes = Processes(args.device)
-    try:
-        train(args, processes)
-    finally:
-        processes.close()
-
-
-def train(args, processes: Processes) -> None:
-    out = Path(args.out)
-    main_process = processes.is_main
-    if main_process:
-        out.mkdir(parents=True, exist_ok=True)
-    try:
-        dataset, channels = load_data(args, processes)
-    except ImageFolderError as err:
-        sys.exit(f"train_dcgan.py: {err}")
+def build_trainer(args, processes: Processes):
+    """The data, the models, and the course's GANTrainer on this process's share of each batch."""
+    dataset, channels = load_data(args, processes)
     num_classes = len(dataset.classes)
     if args.conditional and num_classes < 2:
         sys.exit(f"train_dcgan.py: --conditional needs a folder with one subfolder per class; "
@@ -246,87 +178,179 @@ def train(args, processes: Processes) -> None:
         if processes.device.type != "cuda":
             sys.exit("train_dcgan.py: --sync-batchnorm needs CUDA GPUs (SyncBatchNorm has no CPU version).")
         G, D = (torch.nn.SyncBatchNorm.convert_sync_batchnorm(m) for m in (G, D))
+    channels_last = on_cuda(args.channels_last, processes.device)
+    if channels_last:
+        G, D = (m.to(memory_format=torch.channels_last) for m in (G, D))
+    processes.amp = on_cuda(args.amp, processes.device)
     per_process = 1 if processes.world_size == 1 else int(os.environ.get("LOCAL_WORLD_SIZE", 1))
-    settings = RunSettings(
-        epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, lr_D=args.lr_d, betas=(args.beta1, args.beta2),
-        seed=args.seed, workers=default_workers(per_process) if args.workers is None else args.workers,
-        log_every=args.log_every, max_steps=args.max_steps,
-        amp=on_cuda(args.amp, processes.device), channels_last=on_cuda(args.channels_last, processes.device))
+    workers = default_workers(per_process) if args.workers is None else args.workers
     try:
-        run = DistributedGANRun(G, D, dataset, settings, out, processes)
+        batches = ShardedBatches(dataset, args.batch_size, processes, seed=args.seed, workers=workers,
+                                 channels_last=channels_last)
     except ValueError as err:
         sys.exit(f"train_dcgan.py: {err}")
-    if args.resume:
-        try:
-            done = run.resume(None if args.resume == "last" else int(args.resume))
-        except CheckpointError as err:
-            sys.exit(f"train_dcgan.py: {err}")
-        if main_process:
-            print(f"resumed from {out / 'checkpoints'}: epoch {done} done, step {run.step}" if done
-                  else f"nothing to resume in {out / 'checkpoints'}: starting at epoch 1", flush=True)
-    elif main_process and (out / "checkpoints").is_dir() and any((out / "checkpoints").glob("epoch_*.pt")):
-        sys.exit(f"train_dcgan.py: {out / 'checkpoints'} already holds a run. Add --resume to continue "
-                 f"it, or choose another --out (nothing was overwritten).")
-    outputs = Outputs(out, run, main_process)
-    if not args.resume or run.epoch == 0:
+    trainer = GANTrainer(G, D, batches, lr=args.lr, lr_D=args.lr_d, betas=(args.beta1, args.beta2),
+                         seed=args.seed, processes=processes)
+    return trainer, dataset
+
+
+def resume(trainer: GANTrainer, args, out: Path) -> None:
+    """--resume: the last checkpoint in --out (or epoch N's), trained on with this command's
+    settings (the trainer reports any that changed)."""
+    if not saved_epochs(out):
+        if trainer.processes.is_main:
+            print(f"nothing to resume in {out / 'checkpoints'}: starting at epoch 1", flush=True)
+        return
+    path = saved_checkpoint(out, None if args.resume == "last" else int(args.resume))
+    saved_batch = read_checkpoint(path).get("run", {}).get("batch_size")
+    if saved_batch not in (None, args.batch_size):
+        raise CheckpointError(f"{path} was trained with --batch-size {saved_batch}; resume with that "
+                              f"(the total over all processes), not {args.batch_size}, or start a new --out.")
+    trainer.load_checkpoint(path)
+    if trainer.processes.is_main:
+        print(f"resumed from {out / 'checkpoints'}: epoch {trainer.epoch} done, step {trainer.step}", flush=True)
+
+
+class Outputs(Hook):
+    """What rank 0 writes while the trainer trains: the log every --log-every steps, progress
+    frames, a checkpoint and the pictures after every epoch, the pictures and the speed at the end.
+    Every process reads the figures at the same steps: reading averages them over the processes."""
+
+    def __init__(self, out: Path, args, dataset, total: int, trainer: GANTrainer):
+        from tqdm.auto import tqdm
+
+        self.out, self.args, self.dataset, self.total = out, args, dataset, total
+        self.enabled = trainer.processes.is_main
+        self.steps_per_epoch = len(trainer.batches)
+        self.bar = tqdm(total=total, initial=min(trainer.step, total), unit="step",
+                        disable=not self.enabled or args.no_progress)
+        self.start, self.first_step = time.perf_counter(), trainer.step
+
+    def after_step(self, trainer) -> None:
+        self.bar.update()
+        if trainer.step % self.args.log_every == 0:
+            last = trainer.history.last()
+            self.log(f"[{trainer.epoch + 1}/{self.args.epochs}][{trainer.step - trainer.epoch * self.steps_per_epoch}/"
+                     f"{self.steps_per_epoch}] Loss_D: {last['loss_D']:.4f} Loss_G: {last['loss_G']:.4f} "
+                     f"D(x): {last['D_x']:.4f} D(G(z)): {last['D_G_z1']:.4f} / {last['D_G_z2']:.4f}")
+            self.bar.set_postfix(D_x=f"{last['D_x']:.2f}", D_G_z=f"{last['D_G_z1']:.2f}")
+        if trainer.step % self.args.snapshot_every == 0:
+            self.frame(trainer)
+
+    def after_epoch(self, trainer) -> None:
+        path = trainer.save_checkpoint(checkpoint_path(self.out, trainer.epoch))
+        self.frame(trainer)
+        self.pictures(trainer)
+        if self.enabled:
+            self.bar.write(f"epoch {trainer.epoch}: checkpoint {path}")
+
+    def at_end(self, trainer, stopped: bool) -> None:
+        self.bar.close()
+        if stopped:          # interrupted or diverged: the last epoch's files stay as they are
+            return
+        self.pictures(trainer)
+        seconds = time.perf_counter() - self.start
+        done = trainer.step - self.first_step
+        images = done * self.args.batch_size
+        self.log(f"# {done} steps, {images} images in {seconds:.1f} s: {images / max(seconds, 1e-9):.1f} "
+                 f"images/s on {trainer.processes.world_size} process(es)", echo=True)
+
+    def log(self, line: str, echo: bool = False) -> None:
+        if not self.enabled:
+            return
+        with open(self.out / "train_log.txt", "a") as log:
+            log.write(line + "\n")
+        if echo:
+            print(line, flush=True)
+
+    def frame(self, trainer) -> None:
+        """Fixed noise through G now, as progress/step_NNNNNNN.png."""
+        if self.enabled:
+            save_grid(trainer.sample_fixed(), self.out / "progress" / f"step_{trainer.step:07d}.png")
+
+    def gif(self, max_frames: int = 40) -> None:
+        """progress.gif from the frames so far (at most ``max_frames``, more of them early on)."""
+        files = sorted((self.out / "progress").glob("step_*.png"))
+        if files:
+            frames = [Image.open(files[i]).convert("P", palette=Image.ADAPTIVE)
+                      for i in pick_frames(len(files), max_frames)]
+            frames[0].save(self.out / "progress.gif", save_all=True, append_images=frames[1:],
+                           duration=400, loop=0)
+
+    def pictures(self, trainer) -> None:
+        """progress.gif, losses.png (losses and D's outputs) and real_vs_fake.png (64 real beside 64
+        fixed-noise fakes)."""
+        trainer.history.flush()   # on every process: the figures are averaged over all of them
+        if not self.enabled:
+            return
+        self.gif()
+        history = trainer.history
+        if len(history) == 0:
+            return
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        fig = plot_training(history)
+        fig.savefig(self.out / "losses.png", dpi=100, bbox_inches="tight")
+        plt.close(fig)
+        generator = torch.Generator().manual_seed(0)
+        picks = torch.randperm(len(self.dataset), generator=generator)[:len(trainer.fixed_noise)]
+        real = torch.stack([self.dataset[int(i)][0] for i in picks])
+        fake = trainer.sample_fixed()
+        gap = torch.ones(len(real) // 8, *real.shape[1:])        # a white column between the two
+        rows = [torch.cat([real[r * 8:(r + 1) * 8], gap[:1], fake[r * 8:(r + 1) * 8]]) for r in range(len(real) // 8)]
+        save_grid(torch.cat(rows), self.out / "real_vs_fake.png", nrow=17)
+
+
+def _show(model) -> str:
+    return f"{type(model).__name__}({', '.join(f'{k}={v}' for k, v in model.config.items())})"
+
+
+def main(argv=None) -> GANTrainer:
+    args = parse_args(argv)
+    processes = Processes(args.device)
+    try:
+        return train(args, processes)
+    finally:
+        processes.close()
+
+
+def train(args, processes: Processes) -> GANTrainer:
+    """Build the run, resume it if asked, train it to --epochs (or --max-steps) and return it."""
+    out = Path(args.out)
+    if processes.is_main:
+        out.mkdir(parents=True, exist_ok=True)
+    try:
+        trainer, dataset = build_trainer(args, processes)
+        if args.resume:
+            resume(trainer, args, out)
+        elif processes.is_main and saved_epochs(out):
+            sys.exit(f"train_dcgan.py: {out / 'checkpoints'} already holds a run. Add --resume to continue "
+                     f"it, or choose another --out (nothing was overwritten).")
+    except (ImageFolderError, CheckpointError) as err:
+        sys.exit(f"train_dcgan.py: {err}")
+    total = min(args.epochs * len(trainer.batches), args.max_steps or sys.maxsize)
+    outputs = Outputs(out, args, dataset, total, trainer)
+    if not args.resume or trainer.epoch == 0:
         outputs.log(f"# {shlex.join([sys.executable, *sys.argv])}")
     outputs.log(f"# {processes.world_size} process(es) on {processes.device}, torch {torch.__version__}; "
-                f"{len(dataset)} images, {settings}", echo=True)
-    outputs.log("# G = " + _show(G) + ", D = " + _show(D))
-    if run.step == 0:
-        outputs.frame()
+                f"{len(dataset)} images, batch {args.batch_size}, lr {args.lr}, lr_D {args.lr_d or args.lr}, "
+                f"betas {(args.beta1, args.beta2)}, seed {args.seed}, workers {trainer.batches.loader.num_workers}, "
+                f"amp {processes.amp}, channels_last {args.channels_last}", echo=True)
+    outputs.log("# G = " + _show(trainer.G) + ", D = " + _show(trainer.D))
+    if trainer.step == 0:
+        outputs.frame(trainer)
     try:
-        fit(run, outputs, dataset, args)
-    except KeyboardInterrupt:
+        interrupted = trainer.run(trainer.epochs(args.epochs - trainer.epoch, until_step=total), [outputs])
+    except (ImageFolderError, NonFiniteError, CheckpointError) as err:
+        sys.exit(f"train_dcgan.py: {err} (With this script: lower --lr, or --resume N from an earlier epoch.)"
+                 if isinstance(err, NonFiniteError) else f"train_dcgan.py: {err}")
+    if interrupted:
         done = saved_epochs(out)
-        sys.exit(f"\ninterrupted at step {run.step}; " + (
+        sys.exit(f"\ninterrupted at step {trainer.step}; " + (
             f"epoch {done[-1]} is saved: add --resume to the same command to continue from it."
             if done else "no epoch was finished yet, so there is nothing to resume."))
-    except (ImageFolderError, NonFiniteError, CheckpointError) as err:
-        sys.exit(f"train_dcgan.py: {err}")
-
-
-def fit(run: DistributedGANRun, outputs: Outputs, dataset, args) -> None:
-    from tqdm.auto import tqdm
-
-    settings, processes = run.settings, run.processes
-    steps_per_epoch = len(dataset) // settings.batch_size
-    total = settings.epochs * steps_per_epoch
-    if settings.max_steps:
-        total = min(total, settings.max_steps)
-    bar = tqdm(total=total, initial=min(run.step, total), unit="step",
-               disable=not processes.is_main or args.no_progress)
-    start, first_step = time.perf_counter(), run.step
-    while run.epoch < settings.epochs and run.step < total:
-        for batch in run.epoch_batches():
-            run.train_step(batch)
-            bar.update()
-            if run.step % settings.log_every == 0:
-                last = run.collect()
-                outputs.log(f"[{run.epoch + 1}/{settings.epochs}][{run.step - run.epoch * steps_per_epoch}/"
-                            f"{steps_per_epoch}] Loss_D: {last['loss_D']:.4f} Loss_G: {last['loss_G']:.4f} "
-                            f"D(x): {last['D_x']:.4f} D(G(z)): {last['D_G_z1']:.4f} / {last['D_G_z2']:.4f}")
-                bar.set_postfix(D_x=f"{last['D_x']:.2f}", D_G_z=f"{last['D_G_z1']:.2f}")
-            if run.step % args.snapshot_every == 0:
-                outputs.frame()
-            if run.step >= total:
-                break
-        run.collect()
-        if run.step == (run.epoch + 1) * steps_per_epoch:   # a whole epoch (--max-steps may stop sooner)
-            run.epoch += 1
-            path = run.save()
-            outputs.frame()
-            outputs.pictures(dataset)
-            if path:
-                bar.write(f"epoch {run.epoch}: checkpoint {path}")
-    bar.close()
-    run.collect()
-    seconds = time.perf_counter() - start
-    done = run.step - first_step
-    images = done * settings.batch_size
-    outputs.pictures(dataset)
-    outputs.log(f"# {done} steps, {images} images in {seconds:.1f} s: {images / max(seconds, 1e-9):.1f} images/s "
-                f"on {processes.world_size} process(es)", echo=True)
+    return trainer
 
 
 if __name__ == "__main__":

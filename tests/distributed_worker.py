@@ -1,4 +1,4 @@
-"""Run by tests/test_train_distributed.py, alone or under torchrun: K steps of DistributedGANRun with
+"""Run by tests/test_train_distributed.py, alone or under torchrun: K steps of GANTrainer with
 MLP models (no BatchNorm, no dropout) on seeded random images, then rank 0 saves G's weights.
 
     python tests/distributed_worker.py OUT.pt BATCH_SIZE STEPS
@@ -11,7 +11,8 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from gan_utils.models import MLPDiscriminator, MLPGenerator  # noqa: E402
-from gan_utils.train.distributed import DistributedGANRun, Processes, RunSettings  # noqa: E402
+from gan_utils.train import GANTrainer  # noqa: E402
+from gan_utils.train.distributed import Processes, ShardedBatches  # noqa: E402
 
 
 class Images(torch.utils.data.Dataset):
@@ -32,18 +33,11 @@ def main(out: str, batch_size: int, steps: int) -> None:
     torch.manual_seed(0)
     G = MLPGenerator(latent_dim=4, hidden_dim=16, image_shape=(1, 8, 8))
     D = MLPDiscriminator(hidden_dim=16, image_shape=(1, 8, 8))
-    run = DistributedGANRun(G, D, Images(), RunSettings(batch_size=batch_size, lr=1e-3, seed=0),
-                            Path(out).parent, processes)
-    while run.step < steps:
-        for batch in run.epoch_batches():
-            run.train_step(batch)
-            if run.step == steps:
-                break
-        else:
-            run.epoch += 1
-    run.collect()
+    batches = ShardedBatches(Images(), batch_size, processes, seed=0)
+    trainer = GANTrainer(G, D, batches, lr=1e-3, seed=0, processes=processes)
+    trainer.run(trainer.epochs(10**6, until_step=steps))
     if processes.is_main:
-        torch.save({"G": G.state_dict(), "D": D.state_dict(), "D_x": run.history.D_x}, out)
+        torch.save({"G": G.state_dict(), "D": D.state_dict(), "D_x": trainer.history.D_x}, out)
     processes.close()
 
 

@@ -87,7 +87,7 @@ def test_two_trainers_on_one_path_keep_the_longer_run(tmp_path, capsys):
     first, second = trainer_on(path), trainer_on(path)
     first.fit(2, progress=False)
     second.fit(1, progress=False)      # would have overwritten 2 epochs with 1 without a word
-    assert read_checkpoint(tmp_path / "shared.epoch2.pt")["run"]["id"] == first.run_id
+    assert read_checkpoint(tmp_path / "shared.epoch2.pt")["run"]["id"] == first.files.run_id
     assert "kept it as shared.epoch2.pt" in capsys.readouterr().out
 
 

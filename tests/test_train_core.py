@@ -13,7 +13,7 @@ from gan_utils.models import (ConditionalDCGANDiscriminator, ConditionalDCGANGen
 from gan_utils.models.inputs import values_checked_once
 from gan_utils.toy import ToyGAN
 from gan_utils.train import GANTrainer, WGANTrainer, read_checkpoint
-import gan_utils.train.trainer as trainer_module
+import gan_utils.train.distributed as distributed_module
 
 
 def digits(n=64, seed=0):
@@ -56,7 +56,7 @@ def test_every_training_path_runs_on_the_trainers_device_not_on_Gs(name):
 
 
 def test_the_default_device_is_the_course_device_whatever_G_was_built_on(monkeypatch):
-    monkeypatch.setattr(trainer_module, "get_device", lambda prefer=None: torch.device(prefer or "meta"))
+    monkeypatch.setattr(distributed_module, "get_device", lambda prefer=None: torch.device(prefer or "meta"))
     G, D = mlp_pair()
     batches = InMemoryBatches(digits(), 16, seed=0)
     trainer = GANTrainer(G, D, batches)

@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 import torch
 
+from gan_utils.data import InMemoryBatches, load_image_folder
 from gan_utils.data.faces import draw_faces
-from gan_utils.train import CheckpointError
+from gan_utils.models import build_model
+from gan_utils.train import CheckpointError, GANTrainer, read_checkpoint, save_checkpoint
 from gan_utils.train.distributed import restore_generator, saved_epochs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,7 +89,7 @@ def test_resume_continues_the_epoch_count_from_two_processes_to_one(faces, tmp_p
     script.main([*args, "--resume"])   # one process now
     assert "epoch 1 done, step 4" in capsys.readouterr().out and saved_epochs(out) == [1, 2]
     stored = torch.load(out / "checkpoints" / "epoch_0002.pt", weights_only=True)
-    assert stored["epoch"] == 2 and stored["step"] == 8 and stored["world_size"] == 1
+    assert stored["epoch"] == 2 and stored["step"] == 8 and stored["run"]["processes"] == 1
     assert stored["history"]["step"] == list(range(1, 9))   # epoch 1's figures came along
     log = (out / "train_log.txt").read_text()
     assert "2 process(es)" in log and "1 process(es)" in log and "[2/2][4/4]" in log
@@ -157,3 +159,60 @@ def test_bf16_autocast_and_channels_last_run_on_the_cpu_too(faces, tmp_path):
                  "--out", str(tmp_path / "amp"), *SMALL])
     G = restore_generator(tmp_path / "amp")
     assert torch.isfinite(G(torch.randn(2, 100))).all()
+
+
+def trainer_for(path: Path, faces: Path, **settings) -> GANTrainer:
+    """A notebook's trainer with models shaped like the checkpoint's, on the faces in memory."""
+    stored = read_checkpoint(path)
+    G, D = (build_model(stored[name]["class"], stored[name]["config"]) for name in ("G", "D"))
+    images = torch.stack([image for image, _ in load_image_folder(faces, image_size=64)])
+    return GANTrainer(G, D, InMemoryBatches(images, batch_size=8, seed=0), seed=0, **settings)
+
+
+def test_a_torchrun_checkpoint_goes_on_in_a_notebook_and_back_in_the_script(faces, tmp_path, capsys):
+    """One checkpoint layout: epoch 1 under torchrun, epoch 2 in GANTrainer, epoch 3 in the script."""
+    out = tmp_path / "run"
+    run(SCRIPT, "--data", faces, "--epochs", "1", "--out", out, *SMALL, processes=2)
+    first = out / "checkpoints" / "epoch_0001.pt"
+    trainer = trainer_for(first, faces).load_checkpoint(first)
+    assert trainer.epoch == 1 and trainer.step == 4 and len(trainer.history) == 4
+    trainer.fit(1, progress=False)
+    assert trainer.epoch == 2 and trainer.step == 8 and trainer.history.step == list(range(1, 9))
+    trainer.save_checkpoint(out / "checkpoints" / "epoch_0002.pt")
+    script = load_script()
+    resumed = script.main(["--data", str(faces), "--epochs", "3", "--out", str(out), *SMALL, "--resume"])
+    assert "epoch 2 done, step 8" in capsys.readouterr().out
+    assert resumed.epoch == 3 and resumed.step == 12 and saved_epochs(out) == [1, 2, 3]
+    with pytest.raises(CheckpointError, match=r"saved by a GANTrainer \(non-saturating\).*GANTrainer \(wgan-gp\)"):
+        trainer_for(first, faces, loss="wgan-gp").load_checkpoint(first)
+
+
+def test_an_old_train_dcgan_checkpoint_is_refused_by_name_before_anything_changes(faces, tmp_path):
+    trainer = trainer_for(draw_and_train(faces, tmp_path), faces)
+    before = {k: v.clone() for k, v in trainer.G.state_dict().items()}
+    old = tmp_path / "old.pt"   # the layout train_dcgan.py wrote before it trained with GANTrainer
+    save_checkpoint(old, G=trainer.G, D=trainer.D, opt_G=trainer.opt_G, opt_D=trainer.opt_D, epoch=1, step=4,
+                    seconds=1.0, history=trainer.history.state_dict(), settings={"batch_size": 8},
+                    world_size=2, fixed_noise=trainer.fixed_noise)
+    with pytest.raises(CheckpointError, match="earlier scripts/train_dcgan.py.*load_model"):
+        trainer.load_checkpoint(old)
+    assert all(torch.equal(before[k], v) for k, v in trainer.G.state_dict().items())
+
+
+def draw_and_train(faces: Path, tmp_path: Path) -> Path:
+    """The checkpoint of one epoch of the script in this process."""
+    load_script().main(["--data", str(faces), "--epochs", "1", "--out", str(tmp_path / "one"), *SMALL])
+    return tmp_path / "one" / "checkpoints" / "epoch_0001.pt"
+
+
+def test_resume_with_a_new_lr_trains_at_it_and_says_so(faces, tmp_path, capsys):
+    """The case the script's own loop got wrong: Adam's saved state brought back the old rate."""
+    args = ["--data", str(faces), "--out", str(tmp_path / "run"), *SMALL]
+    load_script().main([*args, "--epochs", "1"])
+    trainer = load_script().main([*args, "--epochs", "2", "--resume", "--lr", "1e-5"])
+    said = capsys.readouterr().out
+    assert "Changed from the saved run: lr: 0.0002 -> 1e-05; lr_D: 0.0002 -> 1e-05" in said
+    for optimizer in (trainer.opt_G, trainer.opt_D):
+        assert [group["lr"] for group in optimizer.param_groups] == [1e-5]
+    stored = read_checkpoint(tmp_path / "run" / "checkpoints" / "epoch_0002.pt")
+    assert stored["opt_G"]["param_groups"][0]["lr"] == 1e-5 and stored["run"]["settings"]["lr"] == 1e-5

@@ -2,6 +2,7 @@
 import numpy as np
 import torch
 
+from ..arguments import check_whole_number
 from ..settings import get_device
 from .pixels import ImageShapeError, check_image_batch
 
@@ -89,7 +90,6 @@ def as_labels(labels, count: int) -> torch.Tensor | None:
 def _check_batch_size(batch_size: int, count: int, drop_last: bool) -> int:
     """``batch_size`` as an int, refused when it is no whole number >= 1 or, with drop_last,
     larger than the data (an epoch would have no batch at all)."""
-    from ..models.inputs import check_whole_number  # imported here: the models import this room
     batch_size = check_whole_number(batch_size, "batch_size")
     if drop_last and batch_size > count:
         raise ValueError(f"batch_size={batch_size} is larger than the {count} images, so "

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from ..models.inputs import check_whole_number
+from ..arguments import check_whole_number
 
 FACE_SIZE = (80, 88)           # (width, height) of a saved face: Resize + CenterCrop still have work
 SCALE = 2                      # drawn at twice the size, then scaled down (anti-aliasing)

@@ -12,6 +12,7 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 from torchvision import datasets, transforms
 
+from ..arguments import check_whole_number
 from .pixels import ImageShapeError, check_channels
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp")
@@ -29,7 +30,6 @@ class ImageFolderError(ValueError):
 
 def image_folder_transform(image_size: int = 64, channels: int = 3) -> transforms.Compose:
     """Resize the short side, center-crop a square, to tensor, then normalize to [-1, 1]."""
-    from ..models.inputs import check_whole_number  # imported here: the models import this room
     check_whole_number(image_size, "image_size", minimum=8)
     if image_size > MAX_IMAGE_SIZE:
         raise ImageShapeError(f"image_size={image_size} pixels a side is more than this course's "

@@ -16,6 +16,7 @@ import torch
 from PIL import Image
 from torch.utils.data import Dataset
 
+from ..arguments import check_whole_number
 from ..language import say
 from ..settings import DataFileError, data_dir
 from .files import display_path, read_bytes, verify_file
@@ -123,7 +124,6 @@ def load_mnist(source: str = "auto", download: bool = False, limit: int | None =
 
 def _check_request(source: str, download: bool, limit: int | None) -> None:
     """Refuse an unknown source, a download that would not be used, or a bad limit, before any work."""
-    from ..models.inputs import check_whole_number  # imported here: the models import this room
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}, got {source!r}")
     if download and source == "bundled":

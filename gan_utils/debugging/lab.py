@@ -7,7 +7,7 @@ import torch
 from tqdm.auto import tqdm
 
 from ..language import say
-from ..models.inputs import check_whole_number
+from ..arguments import check_whole_number
 from ..settings import get_device
 from ..train.history import History
 from .bugs import get_bug, with_bug

@@ -3,7 +3,7 @@ import torch
 from torch import nn
 
 from ..language import say
-from ..models.inputs import check_whole_number
+from ..arguments import check_whole_number
 from ..models.sampling import evaluating, generate
 from .scores import (MAX_ENTROPY, check_digits, class_entropy, class_histogram, conditional_accuracy,
                      frechet_distance, real_floor)

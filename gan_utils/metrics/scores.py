@@ -13,7 +13,7 @@ import torch
 
 from ..data.batches import as_labels
 from ..data.pixels import ImageShapeError, check_image_batch
-from ..models.inputs import check_whole_number
+from ..arguments import check_whole_number
 from ..settings import get_device
 from .classifier import load_classifier
 

@@ -10,8 +10,8 @@ from torch.nn import functional as F
 
 from .config import record_config
 from .dcgan import DCGANDiscriminator, DCGANGenerator
-from .inputs import (as_tensor, check_whole_number, image_input, latent_input, to_model, value_checks_on,
-                     warn_if_one_trains_batch_norm)
+from ..arguments import check_whole_number
+from .inputs import as_tensor, image_input, latent_input, to_model, value_checks_on, warn_if_one_trains_batch_norm
 
 
 class LabelError(ValueError):

@@ -13,7 +13,8 @@ from torch.nn.utils import parametrize
 from torch.nn.utils.parametrizations import spectral_norm as _spectral_norm
 
 from .config import record_config
-from .inputs import check_whole_number, image_input, latent_input, warn_if_one_trains_batch_norm
+from ..arguments import check_whole_number
+from .inputs import image_input, latent_input, warn_if_one_trains_batch_norm
 
 IMAGE_SIZES = (28, 64)
 

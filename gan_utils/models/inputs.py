@@ -3,7 +3,7 @@
 Shape, dtype and device checks are free (they read metadata). Value checks (images in [-1, 1],
 labels in range) read the data back to the host, a pause for a GPU on every call, so a trainer
 checks values once when it starts and switches them off for its loop with ``values_checked_once()``.
-The viz and widgets reuse ``check_images``, ``as_tensor`` and ``check_whole_number`` from here.
+The viz and widgets reuse ``check_images`` and ``as_tensor`` from here.
 """
 import math
 import numbers
@@ -41,15 +41,6 @@ class LatentShapeError(ValueError):
 
 class DeviceMismatchError(ValueError):
     """An input on another device than the model (say z on the CPU, G on the GPU)."""
-
-
-def check_whole_number(value, name: str, minimum: int = 1) -> int:
-    """Refuse anything but a whole number >= ``minimum`` (a float, a bool, a string), naming it."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"{name} should be a whole number, at least {minimum}, got {value!r}"
-                         + (f"; write {int(value)}" if isinstance(value, float) and value.is_integer()
-                            and value >= minimum else ""))
-    return int(value)
 
 
 def check_image_shape(image_shape) -> tuple[int, int, int]:

@@ -5,7 +5,8 @@ import torch
 from torch import nn
 
 from .config import record_config
-from .inputs import check_image_shape, check_whole_number, image_input, latent_input
+from ..arguments import check_whole_number
+from .inputs import check_image_shape, image_input, latent_input
 
 
 class MLPGenerator(nn.Module):

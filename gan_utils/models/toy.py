@@ -3,7 +3,8 @@ import torch
 from torch import nn
 
 from .config import record_config
-from .inputs import check_whole_number, latent_input, to_model
+from ..arguments import check_whole_number
+from .inputs import latent_input, to_model
 
 
 def _check_sizes(hidden_dim: int, depth: int) -> None:

@@ -6,10 +6,11 @@ with points for data: real batches come from a toy distribution instead of a dat
 import torch
 
 from ..language import say
-from ..models.inputs import check_whole_number
+from ..arguments import check_whole_number
 from ..models.toy import ToyDiscriminator, ToyGenerator
 from ..train.hooks import LiveUpdates, ProgressBar, Snapshots
-from ..train.trainer import LOSSES, GANTrainer
+from ..train.guards import LOSSES
+from ..train.trainer import GANTrainer
 from .coverage import Coverage, mode_coverage
 from .data import mode_centers, sample_toy
 

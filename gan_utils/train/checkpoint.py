@@ -1,6 +1,8 @@
-"""Save and restore a training run (models, optimizers, counters, history, random state)."""
+"""Save and restore a training run (models, optimizers, counters, history, random state): the file
+format, the refusals of a file that does not fit, and which files a run may write over."""
 import os
 import pickletools
+import uuid
 import zipfile
 from pathlib import Path
 
@@ -118,6 +120,16 @@ def _pickled_module(path: Path) -> bool:
 
 def restore_model(model: nn.Module, stored: dict, name: str, path: str | Path = "checkpoint") -> None:
     """Load stored weights into ``model``, refusing a different architecture with both described."""
+    check_same_model(model, stored, name, path)
+    try:
+        model.load_state_dict(stored["state"])
+    except RuntimeError as err:
+        first = str(err).splitlines()[1].strip() if len(str(err).splitlines()) > 1 else str(err)
+        raise CheckpointError(f"the weights of {name} in {path} do not fit your model ({first}).") from None
+
+
+def check_same_model(model: nn.Module, stored: dict, name: str, path: str | Path = "checkpoint") -> None:
+    """Refuse a stored model of another class or configuration, with both described."""
     mine = {"class": type(model).__name__, "config": dict(getattr(model, "config", {}))}
     theirs = {"class": stored.get("class"), "config": stored.get("config")}
     if theirs["class"] == mine["class"] and isinstance(theirs["config"], dict):
@@ -127,11 +139,6 @@ def restore_model(model: nn.Module, stored: dict, name: str, path: str | Path = 
             f"{path} holds a different {name}: it was saved from {_show(theirs)}, but yours is "
             f"{_show(mine)}. Build {name} with the saved arguments, or use load_model() to "
             f"rebuild it from the checkpoint.")
-    try:
-        model.load_state_dict(stored["state"])
-    except RuntimeError as err:
-        first = str(err).splitlines()[1].strip() if len(str(err).splitlines()) > 1 else str(err)
-        raise CheckpointError(f"the weights of {name} in {path} do not fit your model ({first}).") from None
 
 
 def load_model(path: str | Path, name: str = "G", device: str | torch.device = "cpu") -> nn.Module:
@@ -151,3 +158,106 @@ def load_model(path: str | Path, name: str = "G", device: str | torch.device = "
 def _show(description: dict) -> str:
     arguments = ", ".join(f"{k}={v!r}" for k, v in (description["config"] or {}).items())
     return f"{description['class']}({arguments})"
+
+
+# --- a run's files: what a trainer saves and resumes ----------------------------------------------
+
+RUN_PARTS = ("G", "D", "opt_G", "opt_D", "epoch", "step", "history", "fixed_noise", "rng")
+
+
+class RunFiles:
+    """The checkpoint files of one run. It saves over its own files; before its first save over
+    a file it did not write, it keeps that file aside if it holds a run that trained longer."""
+
+    def __init__(self):
+        self.run_id = uuid.uuid4().hex      # tells this run's checkpoints from another run's
+        self._written: dict[Path, tuple] = {}   # path -> (mtime, size) of our last save
+
+    def save(self, path: Path, parts: dict) -> Path:
+        path = Path(path)
+        self._keep_other_run(path, parts["step"])
+        save_checkpoint(path, **parts)
+        self._written[path.resolve()] = _stamp(path)
+        return path
+
+    def continue_run(self, path: Path, payload: dict) -> None:
+        """After a resume: this is that run, and its file is ours to save over."""
+        self.run_id = payload["run"].get("id") or self.run_id
+        self._written[Path(path).resolve()] = _stamp(Path(path))
+
+    def _keep_other_run(self, path: Path, step: int) -> None:
+        if not path.exists() or self._written.get(path.resolve()) == _stamp(path):
+            return
+        try:
+            theirs = read_checkpoint(path)
+        except CheckpointError:
+            kept = keep_aside(path, "unreadable")
+            print(f"{path} was not a checkpoint this course can read; kept it as {kept.name}.")
+            return
+        if theirs.get("run", {}).get("id") == self.run_id:
+            return
+        if theirs.get("step", 0) > step:
+            kept = keep_aside(path, f"epoch{theirs.get('epoch', 0)}")
+            print(f"{path} held another run, trained for {theirs.get('epoch')} epochs "
+                  f"({theirs.get('step')} steps), more than this one: kept it as {kept.name} "
+                  f"(load_model({str(kept)!r}) reads it).")
+        else:
+            print(f"{path} held another run of {theirs.get('step')} steps (this one has "
+                  f"{step}): replacing it.")
+
+
+def _stamp(path: Path) -> tuple:
+    """What tells a file we wrote from one someone else wrote since: modification time and size."""
+    info = path.stat()
+    return info.st_mtime_ns, info.st_size
+
+
+def read_run(path: str | Path, kind: str) -> dict:
+    """A checkpoint a trainer of ``kind`` (e.g. "GANTrainer (non-saturating)") can resume, refused
+    by name before anything is restored: another trainer or loss family, or a file without a
+    whole run in it. A switch between the two BCE losses is allowed (lesson 07 does it)."""
+    path = Path(path)
+    payload = read_checkpoint(path)
+    payload.setdefault("run", _old_run_info(payload))
+    stored = payload["run"]["kind"]
+    if stored is not None and not (stored.split()[0] == kind.split()[0]
+                                   and ("wgan" in stored) == ("wgan" in kind)):
+        raise CheckpointError(f"{path} was saved by a {stored}, but this trainer is a {kind}: its "
+                              f"optimizer state and figures would not fit. Resume it with a "
+                              f"{stored.split()[0]} and the same loss.")
+    missing = [part for part in RUN_PARTS if part not in payload]
+    if "world_size" in payload and "rng" in missing:
+        raise CheckpointError(f"{path} was saved by an earlier scripts/train_dcgan.py, whose "
+                              f"checkpoints kept no random state, so its run cannot go on exactly. "
+                              f"Its G still loads with load_model({str(path)!r}); to train on, "
+                              f"start a new run.")
+    if missing:
+        raise CheckpointError(f"{path} holds models but not a whole run (it lacks "
+                              f"{', '.join(missing)}), so a trainer cannot resume it; load_model() "
+                              f"reads its models.")
+    return payload
+
+
+def _old_run_info(payload: dict) -> dict:
+    """For checkpoints written before they recorded their run: the kind, told by the history."""
+    columns = payload.get("history", {}).get("columns") or payload.get("history", {})
+    return {"id": None, "kind": "WGANTrainer (wgan-gp)" if "wasserstein" in columns else None,
+            "settings": None}
+
+
+def resume_report(path: Path, epoch: int, step: int, settings: dict, stored: dict | None) -> str:
+    """What a resumed run took from the checkpoint and what from the caller, differences named."""
+    mine = {key: settings[key] for key in ("lr", "lr_D", "betas", "d_steps", "loss")}
+    changed = [f"{key}: {stored[key]!r} -> {value!r}" for key, value in mine.items()
+               if stored and key in stored and _as_tuple(stored[key]) != value]
+    yours = ", ".join(f"{key}={value!r}" for key, value in mine.items())
+    report = (f"Resumed {path} at epoch {epoch} (step {step}). From the checkpoint: the weights "
+              f"of G and D, Adam's moments, the history, the fixed noise and the random state. "
+              f"From your arguments: {yours}.")
+    if changed:
+        report += " Changed from the saved run: " + "; ".join(changed) + "."
+    return report
+
+
+def _as_tuple(value):
+    return tuple(value) if isinstance(value, list) else value

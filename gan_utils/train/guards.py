@@ -1,5 +1,6 @@
 """What a trainer accepts before it trains: wrapped models, a loss that fits D's last layer, a D
-that fits G's labels, and batches that last more than one epoch."""
+that fits G's labels, batches that last more than one epoch, settings that train, and a first
+batch in range. The trainer calls these once, before its loop; a reader of the loop can skip them."""
 import inspect
 from collections.abc import Iterator
 
@@ -7,8 +8,12 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, Dataset
 
+from ..arguments import check_whole_number
+from ..data.pixels import check_image_batch
 from ..language import say
+from ..models.conditional import check_labels
 
+LOSSES = ("non-saturating", "saturating", "wgan-gp")
 WRAPPERS = "nn.DataParallel, DistributedDataParallel or torch.compile"
 
 
@@ -124,3 +129,75 @@ def check_batches(batches) -> None:
                     f"only {len(batches.dataset)} images: use a smaller batch_size or "
                     f"drop_last=False.")
         raise ValueError(f"batches holds no batch at all, so an epoch would train 0 steps.{hint}")
+
+
+def check_trainer_arguments(G, D, batches, criterion, loss, d_steps, lr, lr_D, betas, num_fixed, seed,
+                            real_label, checkpoint_every) -> nn.Module:
+    """Everything ``GANTrainer(...)`` is given, refused with the fix before any step; returns the
+    generator inside any wrapper (where ``latent_dim`` lives)."""
+    generator = check_generator(G)
+    if not isinstance(D, nn.Module):
+        raise TypeError(f"D should be a discriminator (an nn.Module such as "
+                        f"MLPDiscriminator()), got {type(D).__name__}.")
+    if unwrap(D) is generator:
+        raise ValueError("G and D are the same model; build a generator and a discriminator.")
+    if loss not in LOSSES:
+        raise ValueError(f"loss must be one of {', '.join(LOSSES)}; got {loss!r}")
+    if not isinstance(d_steps, int) or isinstance(d_steps, bool) or d_steps < 1:
+        raise ValueError(f"d_steps (D updates per G update) must be a whole number >= 1, "
+                         f"got {d_steps!r}")
+    check_settings(lr=lr, lr_D=lr_D, betas=betas, num_fixed=num_fixed, seed=seed,
+                   real_label=real_label, checkpoint_every=checkpoint_every)
+    check_conditioning(generator, D)
+    if batches is not None:
+        check_batches(batches)
+    if loss != "wgan-gp":
+        check_loss_fits_D(D, criterion)
+    return generator
+
+
+def check_settings(lr, lr_D, betas, num_fixed, seed, real_label, checkpoint_every) -> None:
+    """Refuse numbers that would train silently wrong (a zero or negative rate, betas outside
+    [0, 1), a real label above 1) before any step."""
+    for name, value in (("lr", lr), ("lr_D", lr_D)):
+        if value is not None and (not isinstance(value, (int, float)) or isinstance(value, bool)
+                                  or not 0 < value < 1):
+            raise ValueError(f"{name} (a learning rate) should be a number between 0 and 1, such "
+                             f"as 2e-4; got {value!r}")
+    if (not isinstance(betas, (tuple, list)) or len(betas) != 2
+            or not all(isinstance(b, (int, float)) and 0 <= b < 1 for b in betas)):
+        raise ValueError(f"betas should be two numbers in [0, 1), such as (0.5, 0.999); got {betas!r}")
+    check_whole_number(num_fixed, "num_fixed (images in each snapshot)")
+    check_whole_number(seed, "seed", minimum=0)
+    if not isinstance(real_label, (int, float)) or not 0 < real_label <= 1:
+        raise ValueError(f"real_label should be in (0, 1]: 1.0, or 0.9 for one-sided label "
+                         f"smoothing; got {real_label!r}")
+    if not isinstance(checkpoint_every, (int, float)) or checkpoint_every < 0:
+        raise ValueError(f"checkpoint_every should be a number of seconds >= 0, got {checkpoint_every!r}")
+
+
+def check_fit_arguments(num_epochs, hooks) -> None:
+    """``fit``'s epochs and hooks."""
+    from .hooks import Hook   # the hooks module draws progress bars: imported when first needed
+    if not isinstance(num_epochs, int) or isinstance(num_epochs, bool) or num_epochs < 1:
+        raise ValueError(f"num_epochs must be a positive whole number, got {num_epochs!r}")
+    for hook in hooks:
+        if not isinstance(hook, Hook):
+            raise TypeError(f"hooks should be Hook objects (a subclass of "
+                            f"gan_utils.train.Hook with after_step/after_epoch/at_end), got "
+                            f"{type(hook).__name__}.")
+
+
+def check_first_batch(trainer, batch) -> None:
+    """The values of a real batch (and its labels) and of G's images, checked once before D
+    mixes them: both must be in [-1, 1], or D tells them apart by their range alone."""
+    x_real, labels = batch if isinstance(batch, (tuple, list)) else (batch, None)
+    check_image_batch(x_real, name="the real images from your batches")
+    if labels is not None and trainer.num_classes is not None:
+        check_labels(labels, len(x_real), trainer.num_classes)
+    fakes = trainer.sample_fixed()[:16]
+    low, high = fakes.min().item(), fakes.max().item()
+    if not (-1.001 <= low and high <= 1.001):   # also False for NaN
+        raise ValueError(f"G's images should be in [-1, 1] like the real ones, but G gives "
+                         f"values in [{low:.3g}, {high:.3g}]: end G with nn.Tanh() (not "
+                         f"Sigmoid or nothing), as the course's generators do.")

@@ -14,10 +14,11 @@ class History:
     during D's update) and ``D_G_z2`` (during G's, after D's update); WGAN-GP adds ``wasserstein``
     and ``gp``. Figures may be tensors still on the GPU: they are kept there and read back to the
     host in one go when someone looks (or every ``flush_every`` steps), so training never waits
-    for a single number.
+    for a single number. Under torchrun, ``across_processes`` averages them over all processes
+    as they come back (one all-reduce per flush).
     """
 
-    def __init__(self, flush_every: int = 100):
+    def __init__(self, flush_every: int = 100, across_processes=None):
         self._step: list[int] = []
         self._epoch: list[int] = []
         self._columns: dict[str, list[float]] = {}
@@ -25,6 +26,7 @@ class History:
         self.flush_every = flush_every
         self._pending: list[tuple[int, int, dict]] = []
         self.first_non_finite: tuple[int, int, dict] | None = None  # (step, epoch, figures) if any
+        self.across_processes = across_processes
 
     def record(self, step: int, epoch: int, figures: dict) -> None:
         """Append one step's figures (floats or 0-dim tensors); read back later, in a batch."""
@@ -40,7 +42,10 @@ class History:
         device = _device_of(pending)
         flat = torch.cat([torch.stack([_as_tensor(v, device) for v in figures.values()])
                           if figures else torch.zeros(0, dtype=torch.float64, device=device)
-                          for _, _, figures in pending]).tolist()
+                          for _, _, figures in pending])
+        if self.across_processes is not None:
+            flat = self.across_processes(flat)
+        flat = flat.tolist()
         start = 0
         for step, epoch, figures in pending:
             self._append(step, epoch, dict(zip(figures, flat[start:start + len(figures)])))
@@ -92,7 +97,7 @@ class History:
         return self.columns[key]
 
     def __getattr__(self, key: str) -> list[float]:
-        if key.startswith("_") or key in ("snapshots", "flush_every"):
+        if key.startswith("_") or key in ("snapshots", "flush_every", "across_processes"):
             raise AttributeError(key)
         try:
             return self[key]
@@ -139,8 +144,8 @@ class History:
                 "snapshots": self.snapshots}
 
     @classmethod
-    def from_state_dict(cls, state: dict) -> "History":
-        history = cls()
+    def from_state_dict(cls, state: dict, across_processes=None) -> "History":
+        history = cls(across_processes=across_processes)
         history._step, history._epoch = list(state["step"]), list(state["epoch"])
         history.snapshots = list(state.get("snapshots", []))
         columns = state.get("columns")

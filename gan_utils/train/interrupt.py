@@ -12,10 +12,11 @@ class StopRequest:
 
 
 @contextmanager
-def finish_step_on_interrupt():
-    """Within the block, a first SIGINT only sets ``.requested``; a second one stops at once."""
+def finish_step_on_interrupt(alone: bool = True):
+    """Within the block, a first SIGINT only sets ``.requested``; a second one stops at once.
+    A process of a torchrun job (``alone=False``) stops at once: its step waits on the others."""
     stop = StopRequest()
-    if threading.current_thread() is not threading.main_thread():
+    if not alone or threading.current_thread() is not threading.main_thread():
         yield stop  # signal handlers can only be set from the main thread
         return
 

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from ..language import say
-from ..models.inputs import check_whole_number
+from ..arguments import check_whole_number
 from .curves import history_of
 from .grids import image_grid, writable_file
 

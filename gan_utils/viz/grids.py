@@ -5,7 +5,8 @@ import torch
 from torchvision.utils import make_grid, save_image
 
 from ..data.pixels import denormalize
-from ..models.inputs import as_tensor, check_images, check_whole_number
+from ..arguments import check_whole_number
+from ..models.inputs import as_tensor, check_images
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 
