@@ -7,7 +7,7 @@ import torch
 
 from .arguments import check_whole_number
 from .models.inputs import as_tensor
-from .models.sampling import evaluating, generate
+from .models.sampling import class_count, evaluating, generate
 
 
 def latent_dim_of(G) -> int:
@@ -120,7 +120,7 @@ def principal_directions(G, count: int, num_points: int = 16, seed: int = 0, lab
 
 def _labels_for(G, labels, num_points: int):
     """One label per point for a conditional G (the digits in turn unless given); None otherwise."""
-    num_classes = getattr(G, "num_classes", None)
+    num_classes = class_count(G)
     if num_classes is None:
         return None
     if labels is None:
@@ -149,7 +149,7 @@ def ink_change(G, direction: torch.Tensor, amount: float = 2.0, n: int = 64, see
     device = next(G.parameters()).device
     z = torch.randn(n, latent_dim, generator=torch.Generator().manual_seed(seed)).to(device)
     direction = direction.to(device)
-    num_classes = getattr(G, "num_classes", None)
+    num_classes = class_count(G)
     labels = None if num_classes is None else (torch.arange(n) % num_classes).to(device)
 
     def ink(codes):

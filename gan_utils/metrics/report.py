@@ -2,9 +2,9 @@
 import torch
 from torch import nn
 
-from ..language import say
 from ..arguments import check_whole_number
-from ..models.sampling import evaluating, generate
+from ..language import say
+from ..models.sampling import class_count, evaluating, generate
 from .scores import (MAX_ENTROPY, check_digits, class_entropy, class_histogram, conditional_accuracy,
                      frechet_distance, real_floor)
 
@@ -33,7 +33,7 @@ def score_generator(G, real_images: torch.Tensor, n: int = 2500, seed: int = 0) 
     if len(real_images) < 4:
         raise ValueError(f"real_images has {len(real_images)} image(s); the scores need at least 4 "
                          f"(two sets of 2 for the real-vs-real floor), and hundreds to mean much.")
-    conditional = getattr(G, "num_classes", None) is not None
+    conditional = class_count(G) is not None
     labels = torch.arange(n) % G.num_classes if conditional else None
     fakes = draw_samples(G, n, seed, labels)
     check_digits(fakes, "G's images")

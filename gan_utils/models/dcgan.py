@@ -12,9 +12,9 @@ from torch import nn
 from torch.nn.utils import parametrize
 from torch.nn.utils.parametrizations import spectral_norm as _spectral_norm
 
-from .config import record_config
 from ..arguments import check_whole_number
-from .inputs import image_input, latent_input, warn_if_one_trains_batch_norm
+from .config import record_config
+from .inputs import guard_inputs, image_input, latent_input
 
 IMAGE_SIZES = (28, 64)
 
@@ -84,11 +84,14 @@ class DCGANGenerator(nn.Module):
                 nn.ConvTranspose2d(ngf, channels, 4, 2, 1, bias=False),      # (N, 3, 64, 64)
                 nn.Tanh(),
             )
+        guard_inputs(self)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        z = latent_input(z, self)
-        warn_if_one_trains_batch_norm(self, len(z))
         return self.net(z.view(len(z), self.latent_dim, 1, 1))  # z as a 1x1 image with latent_dim channels
+
+    def check_inputs(self, z):
+        """z as a float tensor (N, latent_dim) on G's device (run before forward, see inputs.py)."""
+        return (latent_input(z, self),)
 
 
 class DCGANDiscriminator(nn.Module):
@@ -126,10 +129,14 @@ class DCGANDiscriminator(nn.Module):
                 nn.Flatten(),                                               # (N, 1) logit
             )
 
+        guard_inputs(self)
+
     def forward(self, images: torch.Tensor) -> torch.Tensor:
-        images = image_input(images, self, self.channels, self.image_size)
-        warn_if_one_trains_batch_norm(self, len(images))
         return self.net(images)
+
+    def check_inputs(self, images):
+        """Images (N, channels, size, size) in [-1, 1] on D's device (run before forward)."""
+        return (image_input(images, self, self.channels, self.image_size),)
 
 
 def weights_init(module: nn.Module) -> None:

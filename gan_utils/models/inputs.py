@@ -1,12 +1,18 @@
-"""Input checks shared by the models: catch a wrong latent size or image shape where it happens.
+"""The models' input guards: a wrong latent size, image shape, dtype, device or range caught with
+the course's message before the network sees it, so each model's ``forward`` is the network alone.
 
-Shape, dtype and device checks are free (they read metadata). Value checks (images in [-1, 1],
-labels in range) read the data back to the host, a pause for a GPU on every call, so a trainer
-checks values once when it starts and switches them off for its loop with ``values_checked_once()``.
-The viz and widgets reuse ``check_images`` and ``as_tensor`` from here.
+Every course model calls ``guard_inputs(self)`` in its ``__init__``: its ``check_inputs`` method
+then runs before each forward pass (a forward pre-hook), converting numpy arrays and float64 and
+checking what the network needs. Shape, dtype and device checks are free (they read metadata).
+Value checks (images in [-1, 1], labels in range) read the data back to the host, a pause for a
+GPU on every call, so a trainer checks values once when it starts and switches them off for its
+loop with ``values_checked_once(G, D)``. The viz and widgets reuse ``check_images`` and
+``as_tensor`` from here.
 """
 import math
 import numbers
+import os
+import sys
 import warnings
 from contextlib import contextmanager
 
@@ -16,23 +22,34 @@ from torch import nn
 
 from ..data.pixels import ImageShapeError, check_image_batch
 
-_value_checks = {"on": True}
+
+def guard_inputs(model: nn.Module) -> None:
+    """Run ``model.check_inputs(*inputs)`` before every call of ``model``; it returns the inputs
+    made ready. A model in training mode with BatchNorm warns when given a batch of one."""
+    model.check_values = True
+    model.register_forward_pre_hook(_check_inputs)
 
 
-def value_checks_on() -> bool:
-    """True unless a training loop has already checked the values of its data."""
-    return _value_checks["on"]
+def _check_inputs(model: nn.Module, inputs: tuple):
+    if not inputs:        # called with keywords only: the network gets them unchecked
+        return None
+    inputs = model.check_inputs(*inputs)
+    warn_if_one_trains_batch_norm(model, len(inputs[0]))
+    return inputs
 
 
 @contextmanager
-def values_checked_once():
-    """Inside the block the models check shapes only (the caller has checked the values)."""
-    before = _value_checks["on"]
-    _value_checks["on"] = False
+def values_checked_once(*models: nn.Module):
+    """Inside the block these models check shapes only (the caller has checked the values)."""
+    guarded = [m for model in models for m in model.modules() if hasattr(m, "check_values")]
+    before = [m.check_values for m in guarded]
+    for m in guarded:
+        m.check_values = False
     try:
         yield
     finally:
-        _value_checks["on"] = before
+        for m, value in zip(guarded, before):
+            m.check_values = value
 
 
 class LatentShapeError(ValueError):
@@ -78,7 +95,7 @@ def to_model(x, model: nn.Module, name: str):
 def warn_if_one_trains_batch_norm(model: nn.Module, count: int) -> None:
     """Warn when a model in training mode with BatchNorm gets a batch of one: BatchNorm then
     normalizes that one sample by itself (not what eval mode draws) and learns its statistics from
-    it. Models call it after their input checks."""
+    it. The guard calls it after the input checks."""
     if count != 1 or not model.training:
         return
     from ..train.steps import has_batch_norm  # here, not at the top: train imports the models
@@ -87,7 +104,17 @@ def warn_if_one_trains_batch_norm(model: nn.Module, count: int) -> None:
                       f"BatchNorm layers normalize that single sample by itself and update their "
                       f"running statistics with it. To draw or judge one at a time, call .eval() "
                       f"first (and .train() before training again); to train, use batches of 2 or "
-                      f"more.", UserWarning, stacklevel=2)
+                      f"more.", UserWarning, stacklevel=_first_outside_torch())
+
+
+def _first_outside_torch() -> int:
+    """The stack level of the line that called the model (past the models and torch's module call)."""
+    frame, level = sys._getframe(2), 2
+    models = os.path.dirname(__file__)
+    while frame is not None and (frame.f_code.co_filename.startswith(models)
+                                 or "torch" + os.sep + "nn" + os.sep in frame.f_code.co_filename):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def check_latent(z, latent_dim: int) -> None:
@@ -160,13 +187,9 @@ def _range_error(images: torch.Tensor, name: str) -> ImageShapeError | None:
                            f"[-1, 1]: end it with nn.Tanh().")
 
 
-def check_model_input(images, channels: int, size: int, name: str = "images") -> None:
-    """The images a discriminator gets: (N, channels, size, size) floats in [-1, 1]."""
-    check_images(images, channels, size, name, values=value_checks_on())
-
-
 def image_input(images, model: nn.Module, channels: int, size: int) -> torch.Tensor:
-    """Images made ready for a discriminator: converted like ``to_model``, then checked."""
+    """Images made ready for a discriminator: converted like ``to_model``, then checked:
+    (N, channels, size, size) floats, in [-1, 1] unless the values were checked already."""
     images = to_model(images, model, "images")
-    check_model_input(images, channels, size)
+    check_images(images, channels, size, values=model.check_values)
     return images

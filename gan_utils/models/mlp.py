@@ -4,9 +4,9 @@ import math
 import torch
 from torch import nn
 
-from .config import record_config
 from ..arguments import check_whole_number
-from .inputs import check_image_shape, image_input, latent_input
+from .config import record_config
+from .inputs import check_image_shape, guard_inputs, image_input, latent_input
 
 
 class MLPGenerator(nn.Module):
@@ -24,10 +24,14 @@ class MLPGenerator(nn.Module):
             nn.Linear(hidden_dim, math.prod(image_shape)),   # (N, 784)
             nn.Tanh(),                                       # values in (-1, 1), like the data
         )
+        guard_inputs(self)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        z = latent_input(z, self)
         return self.net(z.flatten(1)).view(-1, *self.image_shape)  # (N, 1, 28, 28)
+
+    def check_inputs(self, z):
+        """z as a float tensor (N, latent_dim) on G's device (run before forward, see inputs.py)."""
+        return (latent_input(z, self),)
 
 
 class MLPDiscriminator(nn.Module):
@@ -51,7 +55,12 @@ class MLPDiscriminator(nn.Module):
         if sigmoid:
             layers.append(nn.Sigmoid())                      # (N, 1) probability "real"
         self.net = nn.Sequential(*layers)
+        guard_inputs(self)
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
+        return self.net(images)
+
+    def check_inputs(self, images):
+        """Images shaped like ``image_shape``, in [-1, 1], on D's device (run before forward)."""
         channels, size, _ = self.image_shape
-        return self.net(image_input(images, self, channels, size))
+        return (image_input(images, self, channels, size),)

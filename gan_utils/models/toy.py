@@ -2,9 +2,9 @@
 import torch
 from torch import nn
 
-from .config import record_config
 from ..arguments import check_whole_number
-from .inputs import latent_input, to_model
+from .config import record_config
+from .inputs import guard_inputs, latent_input, to_model
 
 
 def _check_sizes(hidden_dim: int, depth: int) -> None:
@@ -32,9 +32,14 @@ class ToyGenerator(nn.Module):
         _check_sizes(hidden_dim, depth)
         record_config(self, latent_dim=latent_dim, hidden_dim=hidden_dim, depth=depth)
         self.net = _mlp([latent_dim] + [hidden_dim] * depth + [2], nn.ReLU)  # (N, 2)
+        guard_inputs(self)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        return self.net(latent_input(z, self))
+        return self.net(z)
+
+    def check_inputs(self, z):
+        """z as a float tensor (N, latent_dim) on G's device (run before forward, see inputs.py)."""
+        return (latent_input(z, self),)
 
 
 class ToyDiscriminator(nn.Module):
@@ -45,8 +50,13 @@ class ToyDiscriminator(nn.Module):
         _check_sizes(hidden_dim, depth)
         record_config(self, hidden_dim=hidden_dim, depth=depth)
         self.net = _mlp([2] + [hidden_dim] * depth + [1], nn.ReLU)           # (N, 1)
+        guard_inputs(self)
 
     def forward(self, points: torch.Tensor) -> torch.Tensor:
+        return self.net(points)
+
+    def check_inputs(self, points):
+        """Points as a float tensor (N, 2) on D's device (run before forward, see inputs.py)."""
         points = to_model(points, self, "points")
         if not isinstance(points, torch.Tensor) or points.dim() != 2 or points.shape[1] != 2:
             shape = tuple(points.shape) if isinstance(points, torch.Tensor) else type(points).__name__
@@ -54,4 +64,4 @@ class ToyDiscriminator(nn.Module):
         if not points.is_floating_point():
             raise ValueError(f"the toy discriminator judges points as floats, got dtype "
                              f"{points.dtype}; use points.float()")
-        return self.net(points)
+        return (points,)

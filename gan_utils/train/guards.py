@@ -12,21 +12,10 @@ from ..arguments import check_whole_number
 from ..data.pixels import check_image_batch
 from ..language import say
 from ..models.conditional import check_labels
+from ..models.sampling import class_count, unwrap
 
 LOSSES = ("non-saturating", "saturating", "wgan-gp")
 WRAPPERS = "nn.DataParallel, DistributedDataParallel or torch.compile"
-
-
-def unwrap(model: nn.Module) -> nn.Module:
-    """The course's model inside ``nn.DataParallel``/``DistributedDataParallel`` (``.module``) or
-    ``torch.compile`` (``._orig_mod``): where its ``latent_dim``, ``config`` and weights live."""
-    while True:
-        if isinstance(model, (nn.DataParallel, nn.parallel.DistributedDataParallel)):
-            model = model.module
-        elif hasattr(model, "_orig_mod") and isinstance(model._orig_mod, nn.Module):
-            model = model._orig_mod
-        else:
-            return model
 
 
 def check_generator(G) -> nn.Module:
@@ -78,7 +67,7 @@ def check_loss_fits_D(D: nn.Module, criterion: nn.Module) -> None:
 def check_conditioning(G: nn.Module, D: nn.Module) -> None:
     """Refuse a conditional G with a D that cannot take labels, and the other way round, before
     the first step (rather than torch's "forward() takes 2 positional arguments")."""
-    g_labels = getattr(G, "num_classes", None) is not None
+    g_labels = class_count(G) is not None
     d_labels = _forward_arguments(unwrap(D))
     if g_labels and d_labels == (1, 1):
         raise TypeError(f"G is conditional (num_classes={G.num_classes}: it draws digits on "

@@ -11,11 +11,11 @@ from torch import nn
 
 from ..language import say
 from ..models.inputs import values_checked_once
-from ..models.sampling import evaluating, generate
+from ..models.sampling import class_count, evaluating, generate, unwrap
 from .checkpoint import RunFiles, check_checkpoint_path, check_same_model, read_run, resume_report
 from .diagnosis import layer_gradient_norms
 from .distributed import OneProcess
-from .guards import check_first_batch, check_fit_arguments, check_trainer_arguments, unwrap
+from .guards import check_first_batch, check_fit_arguments, check_trainer_arguments
 from .health import NonFiniteError, check_figures, check_weights
 from .history import History
 from .hooks import Checkpoints, LiveUpdates, ProgressBar, Snapshots, epoch_label
@@ -62,7 +62,7 @@ class GANTrainer:
         self.G_shared, self.D_shared = self.processes.wrap(self.G), self.processes.wrap(self.D)
         self.batches = batches.to(self.device) if hasattr(batches, "to") else batches
         self.latent_dim = generator.latent_dim
-        self.num_classes = getattr(generator, "num_classes", None)
+        self.num_classes = class_count(generator)
         self.loss, self.d_steps, self.gp_weight, self.real_label = loss, d_steps, gp_weight, real_label
         self.fresh_z_for_G = fresh_z_for_G   # G's update on new noise, or on the last D update's fakes
         lr_D = lr if lr_D is None else lr_D  # D's own rate, if given
@@ -177,7 +177,7 @@ class GANTrainer:
         A NaN or inf in the figures stops the run with NonFiniteError (no checkpoint of it saved)."""
         interrupted, checked, self.failed = False, False, None
         self.G.train(), self.D.train()
-        with finish_step_on_interrupt(alone=self.processes.world_size == 1) as stop, values_checked_once():
+        with finish_step_on_interrupt(alone=self.processes.world_size == 1) as stop, values_checked_once(self.G, self.D):
             try:
                 for chunk in steps:
                     if chunk is None:

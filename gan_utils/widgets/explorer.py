@@ -10,7 +10,7 @@ from PIL import Image
 from ..data.pixels import denormalize
 from ..models.inputs import as_tensor
 from ..latent import latent_dim_of, principal_directions
-from ..models.sampling import evaluating
+from ..models.sampling import class_count, evaluating
 
 
 class LatentExplorer:
@@ -26,7 +26,7 @@ class LatentExplorer:
                  seed: int = 0, digit: int = 0):
         self.latent_dim = latent_dim_of(G)
         self.G = G  # left in the mode it is in: each picture is drawn in eval mode
-        self.num_classes = getattr(G, "num_classes", None)
+        self.num_classes = class_count(G)
         if directions is None:
             directions = principal_directions(G, num_directions, seed=seed)
         self.directions = self._checked_directions(as_tensor(directions))
