@@ -104,25 +104,73 @@ def check_image_batch(images, channels: int | None = None, size: int | None = No
                                   f"{name} 应是浮点数，得到的 dtype 是 {images.dtype}；"
                                   f"请用 pixels_to_images() 或 mnist_transform()。"))
     if value_range == "[-1, 1]" and images.numel():
-        low, high = (value.item() for value in torch.aminmax(images.detach()))
-        if not (math.isfinite(low) and math.isfinite(high)):
-            bad = (~torch.isfinite(images.detach())).sum().item()
-            raise ImageShapeError(say(f"{name} contain {bad} NaN or infinite value(s): check how they "
-                                      f"were made (a division by zero, a corrupted file) before training.",
-                                      f"{name} 中有 {bad} 个 NaN 或无穷大的值：训练前先查清它们是怎么来的"
-                                      f"（除以零？文件损坏？）。"))
-        if low < -1.001 or high > 1.001:
-            hint = say(" They look like 0..255 pixels: divide by 127.5 and subtract 1.",
-                       "看起来是 0..255 的像素值：除以 127.5 再减 1。") if high > 2 else ""
-            raise ImageShapeError(say(f"{name} should be in [-1, 1], got values from {low:.3g} to {high:.3g}.",
-                                      f"{name} 应在 [-1, 1] 内，得到的值从 {low:.3g} 到 {high:.3g}。") + hint)
-        if guess_zero_one and low >= 0.0 and high > 0.5:
-            raise ImageShapeError(say(f"{name} should be in [-1, 1], but all values are in [{low:.3g}, "
-                                      f"{high:.3g}]: they look like [0, 1] images. Apply "
-                                      f"Normalize((0.5,), (0.5,)) or {_variable(name)} * 2 - 1 first.",
-                                      f"{name} 应在 [-1, 1] 内，但所有值都在 [{low:.3g}, {high:.3g}]："
-                                      f"看起来是 [0, 1] 的图像。先用 Normalize((0.5,), (0.5,)) 或 "
-                                      f"{_variable(name)} * 2 - 1 转换。"))
+        error = range_error(images, name, guess_zero_one)
+        if error is not None:
+            raise error
+
+
+def range_error(images: torch.Tensor, name: str = "images", guess_zero_one: bool = True,
+                seen_by: str = "data") -> "ImageShapeError | None":
+    """The course's one diagnosis of images outside [-1, 1]: None when they are inside, else the
+    error that says what the values look like (0..255 pixels, [0, 1] images, a generator without
+    a final Tanh) and the fix. ``seen_by`` is who meets them: "data" (real images being loaded or
+    batched), "D" (a discriminator's input, real or fake) or "G" (a generator's output, looked at
+    by the trainer before it trains). With ``guess_zero_one``, a batch with no negative value at
+    all is taken for [0, 1] images (real digits always have a black background at -1)."""
+    low, high = (value.item() for value in torch.aminmax(images.detach()))
+    if seen_by == "G":
+        if -1.001 <= low and high <= 1.001:   # also False for NaN
+            return None
+        return ImageShapeError(f"G's images should be in [-1, 1] like the real ones, but G gives "
+                               f"values in [{low:.3g}, {high:.3g}]: end G with nn.Tanh() (not "
+                               f"Sigmoid or nothing), as the course's generators do.")
+    if not (math.isfinite(low) and math.isfinite(high)):
+        bad = (~torch.isfinite(images.detach())).sum().item()
+        return ImageShapeError(say(f"{name} contain {bad} NaN or infinite value(s): check how they "
+                                   f"were made (a division by zero, a corrupted file) before training.",
+                                   f"{name} 中有 {bad} 个 NaN 或无穷大的值：训练前先查清它们是怎么来的"
+                                   f"（除以零？文件损坏？）。"))
+    outside = low < -1.001 or high > 1.001
+    if not outside and not (guess_zero_one and low >= 0.0 and high > 0.5):
+        return None
+    if seen_by == "D":
+        return _discriminator_range_error(images, name, low, high)
+    if outside:
+        hint = say(" They look like 0..255 pixels: divide by 127.5 and subtract 1.",
+                   "看起来是 0..255 的像素值：除以 127.5 再减 1。") if high > 2 else ""
+        return ImageShapeError(say(f"{name} should be in [-1, 1], got values from {low:.3g} to {high:.3g}.",
+                                   f"{name} 应在 [-1, 1] 内，得到的值从 {low:.3g} 到 {high:.3g}。") + hint)
+    return ImageShapeError(say(f"{name} should be in [-1, 1], but all values are in [{low:.3g}, "
+                               f"{high:.3g}]: they look like [0, 1] images. Apply "
+                               f"Normalize((0.5,), (0.5,)) or {_variable(name)} * 2 - 1 first.",
+                               f"{name} 应在 [-1, 1] 内，但所有值都在 [{low:.3g}, {high:.3g}]："
+                               f"看起来是 [0, 1] 的图像。先用 Normalize((0.5,), (0.5,)) 或 "
+                               f"{_variable(name)} * 2 - 1 转换。"))
+
+
+def _discriminator_range_error(images: torch.Tensor, name: str, low: float, high: float) -> "ImageShapeError":
+    """What D's input outside [-1, 1] looks like: out of a network (a generator without Tanh) or
+    real images that still need normalizing; D sees both."""
+    from_network = images.grad_fn is not None
+    if low >= 0 and high <= 1.001:
+        got = f"{name} should be in [-1, 1], but all values are in [{low:.3g}, {high:.3g}]"
+        if from_network:
+            return ImageShapeError(f"{got}: they come out of a network (they carry a gradient), so if "
+                                   f"that is your generator, end it with nn.Tanh(), not nn.Sigmoid().")
+        return ImageShapeError(f"{got}: they look like [0, 1] images. Apply Normalize((0.5,), (0.5,)) "
+                               f"or x * 2 - 1 first (if they come from your generator, end it with "
+                               f"nn.Tanh(), not nn.Sigmoid()).")
+    got = f"{name} should be in [-1, 1], got values from {low:.3g} to {high:.3g}"
+    if from_network:
+        return ImageShapeError(f"{got}: they come out of a network (they carry a gradient), so if that "
+                               f"is your generator, its output is outside [-1, 1]: end it with nn.Tanh().")
+    if low >= 0 and 2 < high <= 255 and bool((images == images.round()).all()):
+        return ImageShapeError(f"{got}: they look like 0..255 pixels. Divide by 127.5 and subtract 1 "
+                               f"(pixels_to_images() does it for uint8 pixels).")
+    return ImageShapeError(f"{got}. If they are real images, scale them to [-1, 1]: "
+                           f"Normalize((0.5,), (0.5,)) after ToTensor, or x / 127.5 - 1 for 0..255 "
+                           f"pixels. If they are your generator's output, its output is outside "
+                           f"[-1, 1]: end it with nn.Tanh().")
 
 
 def _tensor_hint(value) -> str:

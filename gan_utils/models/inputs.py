@@ -9,7 +9,6 @@ GPU on every call, so a trainer checks values once when it starts and switches t
 loop with ``values_checked_once(G, D)``. The viz and widgets reuse ``check_images`` and
 ``as_tensor`` from here.
 """
-import math
 import numbers
 import os
 import sys
@@ -20,7 +19,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..data.pixels import ImageShapeError, check_image_batch
+from ..data.pixels import check_image_batch, range_error
 
 
 def guard_inputs(model: nn.Module) -> None:
@@ -149,42 +148,13 @@ def latent_input(z, model: nn.Module) -> torch.Tensor:
 
 def check_images(images, channels: int | None = None, size: int | None = None,
                  name: str = "images", values: bool = True) -> None:
-    """``check_image_batch``, whose range messages here also tell a generator without a final Tanh
-    apart from real images that still need normalizing (the discriminator sees both)."""
+    """``check_image_batch`` with the range diagnosed as a discriminator's input: it also tells a
+    generator without a final Tanh apart from real images that still need normalizing."""
     check_image_batch(images, channels=channels, size=size, name=name, value_range=None)
-    if not values or not images.numel():
-        return
-    try:
-        check_image_batch(images, name=name)
-    except ImageShapeError as error:
-        raise _range_error(images, name) or error from None
-
-
-def _range_error(images: torch.Tensor, name: str) -> ImageShapeError | None:
-    """A clearer error for finite values outside [-1, 1] or in [0, 1]; None for anything else."""
-    low, high = (value.item() for value in torch.aminmax(images.detach()))
-    if not (math.isfinite(low) and math.isfinite(high)):
-        return None
-    from_network = images.grad_fn is not None
-    if low >= 0 and high <= 1.001:
-        got = f"{name} should be in [-1, 1], but all values are in [{low:.3g}, {high:.3g}]"
-        if from_network:
-            return ImageShapeError(f"{got}: they come out of a network (they carry a gradient), so if "
-                                   f"that is your generator, end it with nn.Tanh(), not nn.Sigmoid().")
-        return ImageShapeError(f"{got}: they look like [0, 1] images. Apply Normalize((0.5,), (0.5,)) "
-                               f"or x * 2 - 1 first (if they come from your generator, end it with "
-                               f"nn.Tanh(), not nn.Sigmoid()).")
-    got = f"{name} should be in [-1, 1], got values from {low:.3g} to {high:.3g}"
-    if from_network:
-        return ImageShapeError(f"{got}: they come out of a network (they carry a gradient), so if that "
-                               f"is your generator, its output is outside [-1, 1]: end it with nn.Tanh().")
-    if low >= 0 and 2 < high <= 255 and bool((images == images.round()).all()):
-        return ImageShapeError(f"{got}: they look like 0..255 pixels. Divide by 127.5 and subtract 1 "
-                               f"(pixels_to_images() does it for uint8 pixels).")
-    return ImageShapeError(f"{got}. If they are real images, scale them to [-1, 1]: "
-                           f"Normalize((0.5,), (0.5,)) after ToTensor, or x / 127.5 - 1 for 0..255 "
-                           f"pixels. If they are your generator's output, its output is outside "
-                           f"[-1, 1]: end it with nn.Tanh().")
+    if values and images.numel():
+        error = range_error(images, name, seen_by="D")
+        if error is not None:
+            raise error
 
 
 def image_input(images, model: nn.Module, channels: int, size: int) -> torch.Tensor:

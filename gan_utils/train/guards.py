@@ -9,7 +9,7 @@ from torch import nn
 from torch.utils.data import DataLoader, Dataset
 
 from ..arguments import check_whole_number
-from ..data.pixels import check_image_batch
+from ..data.pixels import check_image_batch, range_error
 from ..language import say
 from ..models.conditional import check_labels
 from ..models.sampling import class_count, unwrap
@@ -184,9 +184,6 @@ def check_first_batch(trainer, batch) -> None:
     check_image_batch(x_real, name="the real images from your batches")
     if labels is not None and trainer.num_classes is not None:
         check_labels(labels, len(x_real), trainer.num_classes)
-    fakes = trainer.sample_fixed()[:16]
-    low, high = fakes.min().item(), fakes.max().item()
-    if not (-1.001 <= low and high <= 1.001):   # also False for NaN
-        raise ValueError(f"G's images should be in [-1, 1] like the real ones, but G gives "
-                         f"values in [{low:.3g}, {high:.3g}]: end G with nn.Tanh() (not "
-                         f"Sigmoid or nothing), as the course's generators do.")
+    error = range_error(trainer.sample_fixed()[:16], seen_by="G")
+    if error is not None:
+        raise error
