@@ -150,6 +150,7 @@ class MnistAtSize(torch.utils.data.Dataset):
 
 
 def build_models(args, channels: int, num_classes: int):
+    torch.manual_seed(args.seed)          # the same initial weights in every process and every run
     if args.conditional:
         G = ConditionalDCGANGenerator(args.latent_dim, num_classes, args.image_size, channels, args.ngf)
         D = ConditionalDCGANDiscriminator(num_classes, args.image_size, channels, args.ndf,
@@ -158,7 +159,6 @@ def build_models(args, channels: int, num_classes: int):
         G = DCGANGenerator(args.latent_dim, args.image_size, channels, args.ngf)
         D = DCGANDiscriminator(args.image_size, channels, args.ndf, spectral_norm=args.spectral_norm,
                                bias=args.spectral_norm)   # without BatchNorm, D needs its biases
-    torch.manual_seed(args.seed)          # the same initial weights in every process
     return G.apply(weights_init), D.apply(weights_init)
 
 
@@ -329,6 +329,7 @@ def train(args, processes: Processes) -> GANTrainer:
                      f"it, or choose another --out (nothing was overwritten).")
     except (ImageFolderError, CheckpointError) as err:
         sys.exit(f"train_dcgan.py: {err}")
+    trainer.history.flush_every = args.log_every   # each log line's figures, averaged over processes
     total = min(args.epochs * len(trainer.batches), args.max_steps or sys.maxsize)
     outputs = Outputs(out, args, dataset, total, trainer)
     if not args.resume or trainer.epoch == 0:

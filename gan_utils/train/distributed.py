@@ -6,9 +6,12 @@ what to wrap, which rows of a batch are its own and how to average a figure; the
 ``WORLD_SIZE``, ``LOCAL_RANK``). Each process owns one GPU (or a share of the CPU, with the gloo
 backend), reads its own slice of every epoch (a ``DistributedSampler``) and computes gradients on
 it; DDP averages the gradients of all processes before each optimizer step, so every copy of the
-models stays identical. A run is the same on any number of processes: the batch size is the total
-over all of them, each epoch is shuffled from the seed, and every process draws the whole batch's z
-and keeps its own rows, so a run may resume on another number of processes.
+models stays identical. The batch size is the total over all processes, each epoch is shuffled
+from the seed, and every process draws the whole batch's z and keeps its own rows, so a run may
+resume on another number of processes, and for models without BatchNorm it is the same run on
+any number of them (tested: 2 x 8 images = 1 x 16). With BatchNorm each process normalizes over
+its own share of the batch (``SyncBatchNorm`` shares the statistics). torchrun trains the BCE
+GANs of ``scripts/train_dcgan.py``; WGAN-GP's penalty is not drawn per whole batch.
 """
 import inspect
 import os
@@ -45,6 +48,11 @@ class OneProcess:
     def mean(self, values: torch.Tensor) -> torch.Tensor:
         """The average of ``values`` over all processes."""
         return values
+
+    @property
+    def averaging(self):
+        """What averages the history's figures over the processes: nothing when alone."""
+        return None if self.world_size == 1 else self.mean
 
     def barrier(self) -> None:
         pass

@@ -15,7 +15,9 @@ class History:
     and ``gp``. Figures may be tensors still on the GPU: they are kept there and read back to the
     host in one go when someone looks (or every ``flush_every`` steps), so training never waits
     for a single number. Under torchrun, ``across_processes`` averages them over all processes
-    as they come back (one all-reduce per flush).
+    as they come back: then only the loop's fixed flushes bring them (every ``flush_every`` steps,
+    and ``flush()`` called by every process), and a read shows the figures flushed so far, so
+    a look from rank 0 alone never waits on the other processes.
     """
 
     def __init__(self, flush_every: int = 100, across_processes=None):
@@ -31,7 +33,7 @@ class History:
     def record(self, step: int, epoch: int, figures: dict) -> None:
         """Append one step's figures (floats or 0-dim tensors); read back later, in a batch."""
         self._pending.append((step, epoch, dict(figures)))
-        if len(self._pending) >= self.flush_every:
+        if step % self.flush_every == 0:     # at the same steps in every process
             self.flush()
 
     def flush(self) -> None:
@@ -51,6 +53,11 @@ class History:
             self._append(step, epoch, dict(zip(figures, flat[start:start + len(figures)])))
             start += len(figures)
 
+    def _read_back(self) -> None:
+        """Before a read: flush, unless the figures are averaged over processes (see above)."""
+        if self.across_processes is None:
+            self.flush()
+
     def _append(self, step: int, epoch: int, figures: dict[str, float]) -> None:
         if self.first_non_finite is None:
             bad = {key: value for key, value in figures.items() if not math.isfinite(value)}
@@ -66,19 +73,19 @@ class History:
     @property
     def step(self) -> list[int]:
         """The step number of each record."""
-        self.flush()
+        self._read_back()
         return self._step
 
     @property
     def epoch(self) -> list[int]:
         """The epoch (counted from 1) each record belongs to."""
-        self.flush()
+        self._read_back()
         return self._epoch
 
     @property
     def columns(self) -> dict[str, list[float]]:
         """Every figure recorded so far, one list per name."""
-        self.flush()
+        self._read_back()
         return self._columns
 
     def keys(self) -> list[str]:
@@ -110,12 +117,12 @@ class History:
     def __eq__(self, other) -> bool:
         if not isinstance(other, History):
             return NotImplemented
-        self.flush(), other.flush()
+        self._read_back(), other._read_back()
         return (self.step, self.epoch, self.columns) == (other.step, other.epoch, other.columns)
 
     def last(self) -> dict[str, float]:
         """The most recent step's figures (empty before the first step)."""
-        self.flush()
+        self._read_back()
         return {key: column[-1] for key, column in self.columns.items()} if self.step else {}
 
     def mean(self, key: str, last: int | None = None) -> float:

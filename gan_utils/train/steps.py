@@ -1,6 +1,8 @@
 """One discriminator step and one generator step: the two halves of every GAN update, in the BCE
-form (``discriminator_step``, ``generator_step``) and the WGAN-GP form (``critic_step``,
-``wgan_generator_step``, ``gradient_penalty``).
+form and the WGAN-GP form. Each half is a loss (``discriminator_loss``, ``generator_loss``,
+``critic_loss``, ``wgan_generator_loss``: the forward passes and the figures), which the trainer
+follows with zero_grad, backward and step; the ``*_step`` functions do all of it in one call, for
+a loop written by hand (lesson 03 writes one and shows it equals the trainer).
 
 The WGAN critic C is a discriminator without a final sigmoid: it gives any real number, higher for
 "more real". It is trained to widen E[C(x)] - E[C(G(z))], an estimate of the Wasserstein distance

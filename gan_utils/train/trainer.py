@@ -3,6 +3,7 @@ lab, and the 64x64 faces under torchrun. A step is ``d_steps`` updates of D, eac
 batch, then one update of G (Algorithm 1 of Goodfellow et al. 2014, and of the WGAN-GP paper with
 ``d_steps = n_critic``). What the trainer accepts is checked in ``guards.py``; how a run is saved
 and resumed is in ``checkpoint.py``; how it spreads over processes is in ``distributed.py``."""
+import math
 from itertools import islice
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from .history import History
 from .hooks import Checkpoints, LiveUpdates, ProgressBar, Snapshots, epoch_label
 from .interrupt import finish_step_on_interrupt
 from .steps import (apply_model, critic_loss, discriminator_loss, frozen, generator_loss,
-                    has_batch_norm, update, wgan_generator_loss)
+                    has_batch_norm, wgan_generator_loss)
 
 FIXED_NOISE_SEED = 1_000_003   # fixed noise has its own generator: seed + this
 
@@ -58,15 +59,16 @@ class GANTrainer:
         self.processes = processes or OneProcess(device)
         self.device = self.processes.device
         self.G, self.D = G.to(self.device), D.to(self.device)
-        # under torchrun, D's update and G's forward pass go through DDP (gradients averaged)
-        self.G_shared, self.D_shared = self.processes.wrap(self.G), self.processes.wrap(self.D)
+        # under torchrun, G's forward pass and D's update go through DDP, which averages their
+        # gradients over the processes; alone, G_ddp and D_ddp are G and D themselves
+        self.G_ddp, self.D_ddp = self.processes.wrap(self.G), self.processes.wrap(self.D)
         self.batches = batches.to(self.device) if hasattr(batches, "to") else batches
         self.latent_dim = generator.latent_dim
         self.num_classes = class_count(generator)
         self.loss, self.d_steps, self.gp_weight, self.real_label = loss, d_steps, gp_weight, real_label
         self.fresh_z_for_G = fresh_z_for_G   # G's update on new noise, or on the last D update's fakes
         lr_D = lr if lr_D is None else lr_D  # D's own rate, if given
-        fused = {"fused": True} if self.device.type in ("cpu", "cuda") else {}  # one kernel per step
+        fused = {"fused": True} if self.device.type in ("cpu", "cuda") else {}  # all weights updated in one kernel
         self.opt_G = torch.optim.Adam(G.parameters(), lr=lr, betas=betas, **fused)
         self.opt_D = torch.optim.Adam(D.parameters(), lr=lr_D, betas=betas, **fused)
         self.joint_D_step = not has_batch_norm(D)  # real and fake through D in one pass (no BatchNorm to mix)
@@ -82,7 +84,7 @@ class GANTrainer:
                          "loss": loss, "gp_weight": gp_weight, "real_label": real_label}
         self.files = RunFiles()
         self.failed = None                  # the NonFiniteError that stopped the last run, if any
-        self.history = History(across_processes=self.processes.mean)
+        self.history = History(across_processes=self.processes.averaging)
         self.epoch = 0                          # completed epochs
         self.step = 0                           # completed steps (G updates)
         self.d_updates = self.g_updates = 0     # every single update, in a step or by hand
@@ -100,31 +102,33 @@ class GANTrainer:
         """One step: an update of D on each batch given (``d_steps`` of them in the loop), then one
         update of G: on the fakes of the last D update (the seeds' loop, one G forward pass less),
         or on fresh noise with ``fresh_z_for_G`` (Goodfellow et al.'s Algorithm 1). A batch is
-        images or an (images, labels) pair. Returns the step's figures as 0-dim tensors on the
-        device (the history reads them later)."""
+        images or an (images, labels) pair. Returns the step's figures (the last D update's and
+        G's) as 0-dim tensors on the device (the history reads them later)."""
         if not batches:
             raise ValueError("train_step needs at least one batch of real images")
         for i, batch in enumerate(batches):
             x_real, labels = self._unpack(batch)
             keep_graph = i == len(batches) - 1 and not self.fresh_z_for_G   # G's graph for its update
             with torch.set_grad_enabled(keep_graph), self.processes.autocast():
-                x_fake = apply_model(self.G_shared, self.noise(len(x_real)), labels)  # (N, C, H, W)
+                x_fake = apply_model(self.G_ddp, self.noise(len(x_real)), labels)  # (N, C, H, W)
             figures = self.d_update(x_real, x_fake.detach(), labels)
         if self.fresh_z_for_G:
             with self.processes.autocast():
-                x_fake = apply_model(self.G_shared, self.noise(len(x_real)), labels)  # (N, C, H, W)
+                x_fake = apply_model(self.G_ddp, self.noise(len(x_real)), labels)  # (N, C, H, W)
         return figures | self.g_update(x_fake, labels)
 
     def d_update(self, x_real, x_fake, labels=None) -> dict[str, torch.Tensor]:
         """One update of D (or the critic) on real images and detached fakes."""
         self.d_updates += 1
-        with self.processes.autocast():   # the forward passes and the loss; backward runs outside
+        with self.processes.autocast():   # the forward passes and the loss (backward runs outside)
             if self.loss == "wgan-gp":
-                loss_D, figures = critic_loss(self.D_shared, x_real, x_fake, labels, self.gp_weight, self.rng)
+                loss_D, figures = critic_loss(self.D_ddp, x_real, x_fake, labels, self.gp_weight, self.rng)
             else:
-                loss_D, figures = discriminator_loss(self.D_shared, self.criterion, x_real, x_fake, labels,
+                loss_D, figures = discriminator_loss(self.D_ddp, self.criterion, x_real, x_fake, labels,
                                                      self.real_label, self.joint_D_step)
-        update(self.opt_D, loss_D)
+        self.opt_D.zero_grad(set_to_none=True)
+        loss_D.backward()
+        self.opt_D.step()
         return figures
 
     def g_update(self, x_fake, labels=None) -> dict[str, torch.Tensor]:
@@ -137,7 +141,9 @@ class GANTrainer:
                 loss_G, figures = wgan_generator_loss(self.D, x_fake, labels)
             else:
                 loss_G, figures = generator_loss(self.D, self.criterion, x_fake, labels, self.loss)
-        update(self.opt_G, loss_G)
+        self.opt_G.zero_grad(set_to_none=True)
+        loss_G.backward()            # through D (its weights frozen above) into G
+        self.opt_G.step()
         return figures | layer_gradient_norms(self.G)
 
     def _unpack(self, batch) -> tuple[torch.Tensor, torch.Tensor | None]:
@@ -230,7 +236,7 @@ class GANTrainer:
         if not self.history.snapshots:
             self.history.add_snapshot(self.step, self.sample_fixed())
         per_epoch = _length(self.batches)
-        total = -(-per_epoch // self.d_steps) * num_epochs if per_epoch else None
+        total = math.ceil(per_epoch / self.d_steps) * num_epochs if per_epoch else None
         last_epoch = self.epoch + num_epochs
         all_hooks = [ProgressBar(total, epoch_label(self.epoch + 1, last_epoch), enabled=progress,
                                  last_epoch=last_epoch),
@@ -316,7 +322,7 @@ class GANTrainer:
         self.epoch, self.step = payload["epoch"], payload["step"]
         updates = payload.get("updates", {"D": self.step * self.d_steps, "G": self.step})
         self.d_updates, self.g_updates = updates["D"], updates["G"]
-        self.history = History.from_state_dict(payload["history"], across_processes=self.processes.mean)
+        self.history = History.from_state_dict(payload["history"], across_processes=self.processes.averaging)
         self.fixed_noise = payload["fixed_noise"].to(self.device)
         self.fixed_labels = payload.get("fixed_labels")
         self.rng.set_state(payload["rng"]["trainer"])
