@@ -337,7 +337,7 @@ def train(args, processes: Processes) -> GANTrainer:
     outputs.log(f"# {processes.world_size} process(es) on {processes.device}, torch {torch.__version__}; "
                 f"{len(dataset)} images, batch {args.batch_size}, lr {args.lr}, lr_D {args.lr_d or args.lr}, "
                 f"betas {(args.beta1, args.beta2)}, seed {args.seed}, workers {trainer.batches.loader.num_workers}, "
-                f"amp {processes.amp}, channels_last {args.channels_last}", echo=True)
+                f"amp {processes.amp}, channels_last {on_cuda(args.channels_last, processes.device)}", echo=True)
     outputs.log("# G = " + _show(trainer.G) + ", D = " + _show(trainer.D))
     if trainer.step == 0:
         outputs.frame(trainer)

@@ -73,22 +73,33 @@ def train(name: str, mnist) -> None:
 def train_faces() -> None:
     """dcgan64_faces: train_dcgan.py's run (resumed if it was interrupted), its last G shipped."""
     train_dcgan.main([*FACES_ARGS, "--resume"])
-    epoch = saved_epochs(FACES_RUN)[-1]
-    stored = read_checkpoint(checkpoint_path(FACES_RUN, epoch))
     gif = progress_gif(FACES_RUN / "progress", pretrained_path("dcgan64_faces").with_name("dcgan64_faces_progress.gif"))
-    card = {"name": "dcgan64_faces", "what": PRETRAINED["dcgan64_faces"],
+    print(f"wrote {save_pretrained(restore_generator(FACES_RUN), 'dcgan64_faces', faces_card(FACES_RUN, FACES_ARGS, gif))} and {gif}")
+
+
+def faces_card(run: Path, args: list[str], gif: Path) -> dict:
+    """How the shipped face generator was made: the command, its settings, its last checkpoint."""
+    epoch = saved_epochs(run)[-1]
+    stored = read_checkpoint(checkpoint_path(run, epoch))
+    settings = stored["run"]["settings"]
+    return {"name": "dcgan64_faces", "what": PRETRAINED["dcgan64_faces"],
             "command": "python scripts/train_pretrained.py dcgan64_faces",
-            "train_command": shlex.join(["python", "scripts/train_dcgan.py", *FACES_ARGS]),
-            "seed": stored["settings"]["seed"], "epochs": epoch, "steps": stored["step"],
-            "batch_size": stored["settings"]["batch_size"],
+            "train_command": shlex.join(["python", "scripts/train_dcgan.py", *args]),
+            "seed": train_dcgan.parse_args(args).seed, "epochs": epoch, "steps": stored["step"],
+            "batch_size": stored["run"]["batch_size"],
             "data": "16000 faces drawn by gan_utils.data.faces.draw_faces(seed=0), 80x88 pixels, "
                     "resized and cropped to 64x64",
-            "optimizer": "Adam", "trainer_options": {key: stored["settings"][key] for key in ("lr", "lr_D", "betas")},
-            "discriminator": stored["D"]["config"], "device": log_header(FACES_RUN),
-            "torch_threads": torch.get_num_threads(), "wall_time_seconds": round(stored["seconds"], 1),
+            "optimizer": "Adam", "trainer_options": {"lr": settings["lr"], "lr_D": settings["lr_D"],
+                                                     "betas": list(settings["betas"])},
+            "discriminator": stored["D"]["config"], "device": log_header(run),
+            "torch_threads": torch.get_num_threads(), "wall_time_seconds": training_seconds(run),
             "torch": torch.__version__, "progress_gif": {"file": gif.name, "bytes": gif.stat().st_size,
                                                          "sha256": sha256_of(gif)}}
-    print(f"wrote {save_pretrained(restore_generator(FACES_RUN, epoch), 'dcgan64_faces', card)} and {gif}")
+
+
+def training_seconds(run: Path) -> float:
+    """The run's training time over all its resumes: the sum of its log's "... in N s:" lines."""
+    return round(sum(float(s) for s in re.findall(r" images in ([0-9.]+) s:", (run / "train_log.txt").read_text())), 1)
 
 
 def log_header(run: Path) -> str:

@@ -216,3 +216,17 @@ def test_resume_with_a_new_lr_trains_at_it_and_says_so(faces, tmp_path, capsys):
         assert [group["lr"] for group in optimizer.param_groups] == [1e-5]
     stored = read_checkpoint(tmp_path / "run" / "checkpoints" / "epoch_0002.pt")
     assert stored["opt_G"]["param_groups"][0]["lr"] == 1e-5 and stored["run"]["settings"]["lr"] == 1e-5
+
+
+def test_the_face_generators_card_reads_the_run_it_was_made_by(faces, tmp_path):
+    """scripts/train_pretrained.py's card for dcgan64_faces, from a small run of the same script."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    pretrained = load_script(ROOT / "scripts" / "train_pretrained.py")
+    args = ["--data", str(faces), "--epochs", "2", "--out", str(tmp_path / "run"), *SMALL]
+    load_script().main(args)
+    gif = pretrained.progress_gif(tmp_path / "run" / "progress", tmp_path / "faces.gif")
+    card = pretrained.faces_card(tmp_path / "run", args, gif)
+    assert (card["epochs"], card["steps"], card["batch_size"], card["seed"]) == (2, 8, 8, 0)
+    assert card["trainer_options"] == {"lr": 2e-4, "lr_D": 2e-4, "betas": [0.5, 0.999]}
+    assert card["device"] == "cpu" and card["wall_time_seconds"] > 0
+    assert card["train_command"].startswith("python scripts/train_dcgan.py --data ")
