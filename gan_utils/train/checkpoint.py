@@ -121,6 +121,11 @@ def _pickled_module(path: Path) -> bool:
 def restore_model(model: nn.Module, stored: dict, name: str, path: str | Path = "checkpoint") -> None:
     """Load stored weights into ``model``, refusing a different architecture with both described."""
     check_same_model(model, stored, name, path)
+    load_weights(model, stored, name, path)
+
+
+def load_weights(model: nn.Module, stored: dict, name: str, path: str | Path = "checkpoint") -> None:
+    """Load the stored weights of a model already checked to be the same (``check_same_model``)."""
     try:
         model.load_state_dict(stored["state"])
     except RuntimeError as err:

@@ -13,7 +13,8 @@ from torch import nn
 from ..language import say
 from ..models.inputs import values_checked_once
 from ..models.sampling import class_count, evaluating, generate, unwrap
-from .checkpoint import RunFiles, check_checkpoint_path, check_same_model, read_run, resume_report
+from .checkpoint import (RunFiles, check_checkpoint_path, check_same_model, load_weights, read_run,
+                         resume_report)
 from .diagnosis import layer_gradient_norms
 from .distributed import OneProcess
 from .guards import check_first_batch, check_fit_arguments, check_trainer_arguments
@@ -312,8 +313,8 @@ class GANTrainer:
         payload = read_run(path, self.kind)   # refused by name before anything changes
         check_same_model(unwrap(self.G), payload["G"], "G", path)
         check_same_model(unwrap(self.D), payload["D"], "D", path)
-        unwrap(self.G).load_state_dict(payload["G"]["state"])
-        unwrap(self.D).load_state_dict(payload["D"]["state"])
+        load_weights(unwrap(self.G), payload["G"], "G", path)
+        load_weights(unwrap(self.D), payload["D"], "D", path)
         self.opt_G.load_state_dict(payload["opt_G"])   # moves the moments to the parameters' device
         self.opt_D.load_state_dict(payload["opt_D"])
         for optimizer, lr in ((self.opt_G, self.settings["lr"]), (self.opt_D, self.settings["lr_D"])):
