@@ -1,4 +1,6 @@
-"""Fast/full mode, the compute device and seeding: the few knobs every lesson shares."""
+"""Fast/full mode, the compute device, seeding, and where the course's files are: the few knobs
+every lesson shares."""
+import importlib.resources
 import os
 import random
 from pathlib import Path
@@ -9,7 +11,7 @@ import torch
 FAST_ENV_VAR = "GAN_COURSE_FAST"
 OUTPUTS_ENV_VAR = "GAN_COURSE_OUTPUTS"
 DATA_ENV_VAR = "GAN_COURSE_DATA"
-COURSE_DATA = Path(__file__).resolve().parents[1] / "data"
+SHIPPED_PACKAGE = "gan_utils.course_data"   # data/ in a clone, gan_utils/course_data/ in a wheel (pyproject.toml)
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
 
@@ -75,11 +77,31 @@ def seed_everything(seed: int = 0) -> int:
     return seed
 
 
+def clone_root() -> Path | None:
+    """The course's clone when ``gan_utils`` is used from one (its pyproject.toml and notebooks/
+    beside the package), else None (an installed wheel)."""
+    root = Path(__file__).resolve().parents[1]
+    return root if (root / "pyproject.toml").is_file() and (root / "notebooks").is_dir() else None
+
+
+def course_folder() -> Path:
+    """The learner's own course folder: the clone's root while working inside the clone (a lesson
+    in notebooks/, a script run from the root), else the working folder, which for a lesson is
+    the folder it sits in (``gan-course copy`` puts the lessons there)."""
+    here = Path.cwd().resolve()
+    clone = clone_root()
+    if clone is not None and (here == clone or clone in here.parents):
+        return clone
+    return here
+
+
 def output_dir(*parts: str) -> Path:
-    """A folder for what lessons write (``outputs/<parts>`` at the repository root, git-ignored;
-    ``$GAN_COURSE_OUTPUTS`` overrides the root). Created if missing."""
+    """A folder for what lessons write: ``outputs/<parts>`` in the course folder (beside the
+    lessons; the clone's outputs/, git-ignored), never inside the installed package, so two
+    learners or two folders never share a file. ``$GAN_COURSE_OUTPUTS`` overrides the root.
+    Created if missing."""
     override = os.environ.get(OUTPUTS_ENV_VAR)
-    root = Path(override) if override else Path(__file__).resolve().parents[1] / "outputs"
+    root = Path(override) if override else course_folder() / "outputs"
     folder = root.joinpath(*parts)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
@@ -89,18 +111,42 @@ class DataFileError(RuntimeError):
     """A data file is missing, corrupted or not in the expected format."""
 
 
+def shipped_data() -> Path:
+    """The files the course ships (the digit subset, the classifier, the pretrained generators, their
+    cards), found through importlib.resources as the package ``gan_utils.course_data``: the clone's
+    data/ folder, or gan_utils/course_data/ inside an installed wheel. Read-only to the course."""
+    try:
+        folder = importlib.resources.files(SHIPPED_PACKAGE)
+    except ModuleNotFoundError:
+        raise DataFileError(
+            "the course's data files are not installed with gan_utils (an install made before they "
+            "became part of the package). Install it again: `make setup` in the course's folder, or "
+            "`python -m pip install -e .` there.") from None
+    if not isinstance(folder, Path):   # e.g. the package imported from inside a zip file
+        raise DataFileError(f"the course's data files are inside {folder}, not in a folder on disk; "
+                            f"install the course with pip so that they are unpacked.")
+    return folder
+
+
 def data_dir() -> Path:
-    """The course's data folder: $GAN_COURSE_DATA if set, else ``data/`` at the repository root.
-    A variable pointing to no folder is refused here, before it looks like a missing file."""
+    """The folder of the shipped files the lessons read: $GAN_COURSE_DATA if set, else
+    ``shipped_data()``. A variable pointing to no folder is refused here, before it looks like a
+    missing file."""
     override = os.environ.get(DATA_ENV_VAR)
     if not override:
-        return COURSE_DATA
+        return shipped_data()
     folder = Path(override)
     if not folder.is_dir():
         where = "" if folder.is_absolute() else f" (relative to {Path.cwd()})"
         raise DataFileError(
             f"the environment variable {DATA_ENV_VAR} is set to {override!r}{where}, but there is no "
             f"folder there. Fix the path (it should be a folder holding the course's data files), or "
-            f"unset it to use the course's own data/ folder: `del os.environ['{DATA_ENV_VAR}']` in a "
+            f"unset it to use the files the course ships: `del os.environ['{DATA_ENV_VAR}']` in a "
             f"notebook, `unset {DATA_ENV_VAR}` in a shell.")
     return folder
+
+
+def downloads_dir() -> Path:
+    """Where the full MNIST is looked for and downloaded to: $GAN_COURSE_DATA if set, else data/ in
+    the course folder (the clone's data/; beside the lessons of an installed course)."""
+    return data_dir() if os.environ.get(DATA_ENV_VAR) else course_folder() / "data"

@@ -18,6 +18,7 @@ from test_data_folders import save_images
 from test_data_mnist import bundled_copy, write_idx  # noqa: F401 (bundled_copy is a fixture)
 
 from gan_utils import load_pretrained, settings, start_lesson
+from gan_utils.data import files as files_module
 from gan_utils.data import (DataFileError, ImageFolderError, ImageShapeError, InMemoryBatches,
                             denormalize, load_image_folder, load_mnist, mnist_dataset,
                             pixels_to_images)
@@ -36,7 +37,7 @@ FULL_IMAGES, FULL_LABELS = "train-images-idx3-ubyte", "train-labels-idx1-ubyte"
 def course_copy(tmp_path, monkeypatch):
     """A private copy of the shipped data/ (subset, weights, cards), with GAN_COURSE_DATA on it."""
     copy = tmp_path / "data"
-    shutil.copytree(settings.COURSE_DATA, copy, ignore=shutil.ignore_patterns("MNIST"))
+    shutil.copytree(settings.shipped_data(), copy, ignore=shutil.ignore_patterns("MNIST", "__pycache__", "*.py"))
     monkeypatch.setenv(settings.DATA_ENV_VAR, str(copy))
     return copy
 
@@ -301,6 +302,17 @@ def test_sweep_GAN_COURSE_DATA_on_a_folder_without_the_files_says_to_copy_or_uns
     with pytest.raises(DataFileError, match=r"mnist5k-images-idx3-ubyte.gz is missing. Copy it again "
                                             r"from the course's data/.*GAN_COURSE_DATA points to .*unset"):
         load_mnist()
+
+
+def test_sweep_a_shipped_file_of_an_installed_course_is_restored_by_reinstalling(tmp_path, monkeypatch):
+    from gan_utils.data.files import display_path, restore_hint
+    monkeypatch.setattr(settings, "clone_root", lambda: None)   # as in a wheel: no git to restore from
+    monkeypatch.setattr(files_module, "clone_root", lambda: None)
+    monkeypatch.chdir(tmp_path)
+    weights = settings.shipped_data() / "pretrained" / "dcgan.pt"
+    assert display_path(weights) == "gan_utils/course_data/pretrained/dcgan.pt"
+    hint = restore_hint(weights, "python scripts/train_pretrained.py dcgan")
+    assert "pip install --force-reinstall --no-deps gan-utils" in hint and "git" not in hint
 
 
 def test_sweep_full_mnist_labels_outside_0_to_9_or_mismatched_files_are_refused(bundled_copy, capsys):

@@ -16,7 +16,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import clean_notebooks  # noqa: E402
-import notebook_files  # noqa: E402
+from gan_utils.course import notebooks as notebook_files  # noqa: E402
 import run_course  # noqa: E402
 import student_copies  # noqa: E402
 

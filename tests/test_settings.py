@@ -53,10 +53,23 @@ def test_output_dir_is_created_under_the_override(tmp_path, monkeypatch):
     assert folder == tmp_path / "outs" / "03_mlp_gan" and folder.is_dir()
 
 
-def test_output_dir_defaults_to_outputs_at_the_repository_root(monkeypatch):
-    from pathlib import Path
-
-    import gan_utils
-    from gan_utils.settings import output_dir
+def test_output_dir_is_outputs_in_the_clone_inside_it_and_beside_the_lessons_elsewhere(tmp_path, monkeypatch):
     monkeypatch.delenv("GAN_COURSE_OUTPUTS", raising=False)
-    assert output_dir() == Path(gan_utils.__file__).resolve().parents[1] / "outputs"
+    clone = settings.clone_root()
+    assert clone is not None and (clone / "gan_utils" / "settings.py").is_file()
+    monkeypatch.chdir(clone / "notebooks" / "zh")   # a lesson of the clone: outputs/ at its root, as always
+    assert settings.output_dir() == clone / "outputs"
+    monkeypatch.chdir(tmp_path)   # a folder of copied lessons: their own outputs/
+    folder = settings.output_dir("03_mlp_gan")
+    assert folder == tmp_path.resolve() / "outputs" / "03_mlp_gan" and folder.is_dir()
+    assert settings.downloads_dir() == tmp_path.resolve() / "data"
+
+
+def test_an_installed_package_has_no_clone_and_reads_its_shipped_files_in_place(tmp_path, monkeypatch):
+    monkeypatch.delenv("GAN_COURSE_OUTPUTS", raising=False)
+    monkeypatch.delenv("GAN_COURSE_DATA", raising=False)
+    monkeypatch.setattr(settings, "clone_root", lambda: None)   # as in a wheel in site-packages
+    monkeypatch.chdir(settings.shipped_data().parent / "notebooks")
+    assert settings.output_dir() == settings.shipped_data().parent / "notebooks" / "outputs"
+    assert settings.data_dir() == settings.shipped_data()
+    assert (settings.shipped_data() / "pretrained" / "dcgan.json").is_file()

@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from notebook_files import NotebookError, notebook_bytes, notebook_text, parse_notebook, write_atomically
+from gan_utils.course.notebooks import NotebookError, notebook_bytes, notebook_text, parse_notebook, write_atomically
 
 TEXT_TYPES = {"text/plain"}
 

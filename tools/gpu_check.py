@@ -30,7 +30,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from notebook_files import find_lessons, read_notebook, write_atomically  # noqa: E402
+from gan_utils.course.notebooks import find_lessons, read_notebook, write_atomically  # noqa: E402
 from run_course import kernel_env, run_notebook, select_lessons  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

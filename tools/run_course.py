@@ -35,7 +35,7 @@ from nbconvert import HTMLExporter
 from traitlets.config import Config
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from notebook_files import NotebookError, find_lessons, read_notebook, write_atomically  # noqa: E402
+from gan_utils.course.notebooks import NotebookError, find_lessons, read_notebook, write_atomically  # noqa: E402
 from offline_pages import MATHJAX_CONFIG, copy_mathjax  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

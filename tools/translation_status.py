@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from notebook_files import find_lessons, notebook_text, read_notebook, write_atomically  # noqa: E402
+from gan_utils.course.notebooks import find_lessons, notebook_text, read_notebook, write_atomically  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 ENGLISH = ROOT / "notebooks"

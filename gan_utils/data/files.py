@@ -4,34 +4,56 @@ import hashlib
 import os
 from pathlib import Path
 
-from ..settings import COURSE_DATA, DATA_ENV_VAR, DataFileError
+from ..settings import DATA_ENV_VAR, DataFileError, clone_root, course_folder, shipped_data
 
 BUILD_SUBSET = "python data/build_mnist_subset.py"
+REINSTALL = "python -m pip install --force-reinstall --no-deps gan-utils"
 
 
 def display_path(path: Path) -> str:
-    """A path as the learner knows it (``data/...``) when it lies in the course's folder."""
-    try:
-        return str(Path(path).relative_to(COURSE_DATA.parent))
-    except ValueError:
-        return str(path)
+    """A path as the learner knows it: relative to their course folder (``data/...``,
+    ``outputs/...``), or inside the installed package (``gan_utils/course_data/...``)."""
+    path = Path(path)
+    for base, prefix in ((course_folder(), ""), (_installed_data(), "gan_utils/course_data/")):
+        if base is not None and _is_under(path, base):
+            return prefix + str(path.resolve().relative_to(base.resolve()))
+    return str(path)
 
 
 def restore_hint(path: Path, rebuild: str) -> str:
-    """How to get a shipped file back: git restores the course's own copy; a copy elsewhere
-    (``root=`` or $GAN_COURSE_DATA) is copied again from it; ``rebuild`` remakes it."""
-    path = Path(path).resolve()
-    if COURSE_DATA.resolve() in path.parents:
-        folder = path.parent.relative_to(COURSE_DATA.parent.resolve()).as_posix()
-        return f"Restore it with `git checkout -- {folder}/`, or rebuild it with `{rebuild}`."
-    override = Path(os.environ.get(DATA_ENV_VAR) or COURSE_DATA).resolve()
+    """How to get a shipped file back: git restores the clone's copy, pip reinstalls an installed
+    one; a copy elsewhere (``root=`` or $GAN_COURSE_DATA) is copied again from the shipped one;
+    ``rebuild`` (a clone's script) remakes it."""
+    path, shipped = Path(path).resolve(), shipped_data().resolve()
+    if shipped in path.parents:
+        return _restore_shipped(path.parent, rebuild)
+    override = Path(os.environ.get(DATA_ENV_VAR) or shipped).resolve()
     under_override = override in path.parents
-    original = COURSE_DATA / (path.relative_to(override) if under_override else path.name)
-    note = (f" ({DATA_ENV_VAR} points to {override}; unset it to use the course's own data/ folder)"
+    original = shipped / (path.relative_to(override) if under_override else path.name)
+    note = (f" ({DATA_ENV_VAR} points to {override}; unset it to use the files the course ships)"
             if under_override else "")
-    return (f"Copy it again from the course's {display_path(original)}{note}, restoring that one "
-            f"first if needed with `git checkout -- {display_path(original.parent)}/`; or rebuild it "
-            f"with `{rebuild}`.")
+    return (f"Copy it again from the course's {display_path(original)}{note}. If that one is missing "
+            f"or damaged as well: {_restore_shipped(original.parent, rebuild)}")
+
+
+def _restore_shipped(folder: Path, rebuild: str) -> str:
+    """The sentence that brings back a shipped file in ``folder``: git in a clone, pip otherwise."""
+    clone = clone_root()
+    if clone is None:
+        return f"Reinstall the course package to get it back: `{REINSTALL}` (from where you installed it)."
+    where = folder.resolve().relative_to(clone.resolve()).as_posix()
+    return f"Restore it with `git checkout -- {where}/`, or rebuild it with `{rebuild}`."
+
+
+def _installed_data() -> Path | None:
+    """The shipped files' folder inside an installed wheel (None in a clone)."""
+    return None if clone_root() is not None else shipped_data()
+
+
+def _is_under(path: Path, base: Path) -> bool:
+    """True when ``path`` is ``base`` or lies inside it."""
+    path, base = path.resolve(), base.resolve()
+    return path == base or base in path.parents
 
 
 def read_bytes(path: Path) -> bytes:

@@ -18,7 +18,7 @@ from torch.utils.data import Dataset
 
 from ..arguments import check_whole_number
 from ..language import say
-from ..settings import DataFileError, data_dir
+from ..settings import DataFileError, data_dir, downloads_dir
 from .files import display_path, read_bytes, verify_file
 from .pixels import pixels_to_images
 
@@ -32,8 +32,14 @@ BUNDLED_NOTE = "the bundled 5000-digit subset"
 
 
 def full_mnist_dir(root: Path | None = None) -> Path:
-    """Where torchvision keeps MNIST under ``root``: ``root/MNIST/raw``."""
-    return Path(root or data_dir()) / "MNIST" / "raw"
+    """Where torchvision keeps MNIST under ``root``: ``root/MNIST/raw``; without ``root``, under the
+    learner's data/ folder (``downloads_dir()``), never inside the installed package."""
+    return full_mnist_root(root) / "MNIST" / "raw"
+
+
+def full_mnist_root(root: Path | None = None) -> Path:
+    """The folder torchvision is given for the full MNIST: ``root``, else ``downloads_dir()``."""
+    return Path(root) if root else downloads_dir()
 
 
 def full_mnist_on_disk(root: Path | None = None) -> bool:
@@ -133,10 +139,10 @@ def _check_request(source: str, download: bool, limit: int | None) -> None:
         check_whole_number(limit, "limit")
 
 
-def _data_root(root) -> Path:
-    """``root`` as a Path (the course's data folder when not given), refused when it is no folder."""
+def _data_root(root) -> Path | None:
+    """``root`` as a Path (None when not given: the course's own folders), refused when it is no folder."""
     if not root:
-        return data_dir()
+        return None
     root = Path(root)
     if not root.is_dir():
         raise DataFileError(f"root={str(root)!r} is not a folder. Pass the folder that holds "
@@ -152,7 +158,7 @@ def _seeded_subset(count: int, limit: int, seed: int) -> torch.Tensor:
     return torch.randperm(count, generator=torch.Generator().manual_seed(seed))[:limit]
 
 
-def _read_digits(source: str, root: Path) -> tuple[np.ndarray, np.ndarray, str]:
+def _read_digits(source: str, root: Path | None) -> tuple[np.ndarray, np.ndarray, str]:
     """(pixels, labels, where from) for ``source``; "auto" falls back to the bundled subset, with a
     printed warning, when the full set on disk cannot be read."""
     if source == "full" and not full_mnist_on_disk(root):
@@ -170,13 +176,14 @@ def _read_digits(source: str, root: Path) -> tuple[np.ndarray, np.ndarray, str]:
             if source == "full":
                 raise
             print(f"Could not read the full MNIST: {err} Using {BUNDLED_NOTE} instead.")
-    return (*_read_bundled(root), say(f"the bundled subset in {display_path(root)}/",
-                                      f"{display_path(root)}/ 中随课程附带的子集"))
+    where = display_path(root or data_dir())
+    return (*_read_bundled(root), say(f"the bundled subset in {where}/", f"{where}/ 中随课程附带的子集"))
 
 
-def _read_bundled(root: Path) -> tuple[np.ndarray, np.ndarray]:
-    """The bundled pixels and labels, each file checked against its recorded sha256 first."""
-    arrays = []
+def _read_bundled(root: Path | None) -> tuple[np.ndarray, np.ndarray]:
+    """The bundled pixels and labels (from ``root``, else the shipped files), each file checked
+    against its recorded sha256 first."""
+    root, arrays = root or data_dir(), []
     for name, digest in (BUNDLED_IMAGES, BUNDLED_LABELS):
         verify_file(root / name, digest)
         arrays.append(read_idx(root / name))
@@ -212,14 +219,14 @@ def _check_digits(pixels: np.ndarray, labels: np.ndarray, files: list[Path]) -> 
                             f"images, {files[1].name} has {len(labels)} labels.")
 
 
-def _try_download(root: Path, timeout: float) -> str | None:
+def _try_download(root: Path | None, timeout: float) -> str | None:
     """Fetch the full MNIST with torchvision, each network wait limited to ``timeout`` seconds;
     return why it failed (the innermost cause), or None (and say so) when it worked."""
     from torchvision.datasets import MNIST
     previous = socket.getdefaulttimeout()
     socket.setdefaulttimeout(timeout)
     try:
-        MNIST(str(root), train=True, download=True)
+        MNIST(str(full_mnist_root(root)), train=True, download=True)
         print(f"Downloaded the full MNIST into {full_mnist_dir(root)}.")
         return None
     except Exception as err:  # no network, a proxy, a mirror down, a bad checksum
@@ -283,7 +290,7 @@ def mnist_dataset(transform=None, root: Path | None = None) -> Dataset:
     if full_mnist_on_disk(root):
         from torchvision.datasets import MNIST
         try:
-            return MNIST(str(root), train=True, transform=transform, download=False)
+            return MNIST(str(full_mnist_root(root)), train=True, transform=transform, download=False)
         except Exception:  # torchvision also wants the test files, unzipped: read the training files
             pass
     pixels, labels, _ = _read_digits("auto", root)

@@ -1,5 +1,5 @@
-"""Reading and writing notebook files for the course's tools (clean_notebooks, run_course,
-student_copies): clear errors for files that are not notebooks, and writes that are all or nothing."""
+"""Reading and writing notebook files (for ``gan-course copy`` and the course's tools): clear errors
+for files that are not notebooks, and writes that are all or nothing."""
 import os
 import tempfile
 from pathlib import Path

@@ -1,0 +1,99 @@
+"""The lessons shipped inside the package (the clone's notebooks/, ``gan_utils.lessons`` in a wheel),
+and writing them into a learner's folder without ever overwriting the learner's work."""
+import importlib.resources
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..settings import clone_root
+from .notebooks import notebook_text, parse_notebook, write_atomically
+from .student import student_copy
+
+LESSONS_PACKAGE = "gan_utils.lessons"
+EDITIONS = {"en": "", "zh": "zh"}   # each edition's subfolder, as in the clone's notebooks/
+LANGUAGES = ("en", "zh", "all")
+PAGES = ("GLOSSARY.md", "SYMPTOMS.md")   # the lessons link to them (the Chinese edition as ../)
+TEACHER_PAGE = "TEACHER_GUIDE.md"   # it holds the answers, so student copies leave it out
+LESSON_NAME = re.compile(r"\d\d_\w+\.ipynb")
+
+
+def shipped_lessons():
+    """The folder of lessons: inside an installed wheel, ``gan_utils.lessons`` through
+    importlib.resources; in a clone, its notebooks/ (an editable install cannot import a folder
+    without ``__init__.py`` under a package, and the lessons' folder should not need one)."""
+    clone = clone_root()
+    return clone / "notebooks" if clone is not None else importlib.resources.files(LESSONS_PACKAGE)
+
+
+def editions(lang: str) -> list[str]:
+    """The editions ``lang`` names: ["en"], ["zh"] or both for "all"."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {LANGUAGES}, got {lang!r}")
+    return list(EDITIONS) if lang == "all" else [lang]
+
+
+def course_files(lang: str = "en", student: bool = False) -> dict[str, str]:
+    """What a copy of the course holds, as {relative path: text}: each edition's lessons (student
+    copies when ``student``: solutions replaced by placeholders, outputs cleared), the glossary
+    and symptoms table they link to, and the teacher guide unless ``student``."""
+    shipped, files = shipped_lessons(), {}
+    for edition in editions(lang):
+        folder = shipped.joinpath(EDITIONS[edition]) if EDITIONS[edition] else shipped
+        prefix = f"{EDITIONS[edition]}/" if EDITIONS[edition] else ""
+        for item in sorted(folder.iterdir(), key=lambda item: item.name):
+            if LESSON_NAME.fullmatch(item.name):
+                text = item.read_text(encoding="utf-8")
+                if student:
+                    notebook = parse_notebook(Path(prefix + item.name), text.encode("utf-8"))
+                    text = notebook_text(student_copy(notebook, prefix + item.name, edition))
+                files[prefix + item.name] = text
+            elif item.name == TEACHER_PAGE and not student:
+                files[prefix + item.name] = item.read_text(encoding="utf-8")
+    for page in PAGES:
+        files[page] = shipped.joinpath(page).read_text(encoding="utf-8")
+    return files
+
+
+@dataclass
+class CopyReport:
+    """What ``copy_course`` did with each file: written new, already the same, replaced (the
+    learner's version kept beside it), or kept as the learner has it."""
+    folder: Path
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    replaced: list[tuple[str, str]] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+
+def copy_course(folder: Path, lang: str = "en", student: bool = False, force: bool = False) -> CopyReport:
+    """Write the course's files into ``folder``. A file already there that differs (the learner's
+    edits, or a copy of an older course) is kept as it is; with ``force`` it is renamed to
+    ``<name>.old-<date>`` and the new one written. Nothing else in ``folder`` (outputs/) is touched."""
+    folder = Path(folder)
+    files = course_files(lang, student)   # every lesson read (and converted) before anything is written
+    report = CopyReport(folder)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for name, text in files.items():
+        target = folder / name
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(target, text)
+            report.written.append(name)
+        elif target.read_text(encoding="utf-8", errors="replace") == text:
+            report.unchanged.append(name)
+        elif force:
+            old = target.with_name(f"{target.name}.old-{stamp}")
+            os.replace(target, old)
+            write_atomically(target, text)
+            report.replaced.append((name, old.name))
+        else:
+            report.kept.append(name)
+    return report
+
+
+def first_lesson(lang: str = "en") -> str:
+    """The path, inside a copy, of the lesson JupyterLab opens first."""
+    edition = editions(lang)[0]
+    return f"{EDITIONS[edition]}/00_welcome.ipynb" if EDITIONS[edition] else "00_welcome.ipynb"
