@@ -16,7 +16,8 @@ def display_path(path: Path) -> str:
     path = Path(path)
     for base, prefix in ((course_folder(), ""), (_installed_data(), "gan_utils/course_data/")):
         if base is not None and _is_under(path, base):
-            return prefix + str(path.resolve().relative_to(base.resolve()))
+            inside = path.resolve().relative_to(base.resolve()).as_posix()
+            return prefix + inside if inside != "." else prefix.rstrip("/") or "."
     return str(path)
 
 
