@@ -84,15 +84,23 @@ def clone_root() -> Path | None:
     return root if (root / "pyproject.toml").is_file() and (root / "notebooks").is_dir() else None
 
 
+def is_inside(path: Path, folder: Path) -> bool:
+    """True when ``path`` is ``folder`` or lies inside it (both resolved)."""
+    path, folder = Path(path).resolve(), Path(folder).resolve()
+    return path == folder or folder in path.parents
+
+
 def course_folder() -> Path:
     """The learner's own course folder: the clone's root while working inside the clone (a lesson
     in notebooks/, a script run from the root), else the working folder, which for a lesson is
     the folder it sits in (``gan-course copy`` puts the lessons there)."""
-    here = Path.cwd().resolve()
+    try:
+        here = Path.cwd().resolve()
+    except FileNotFoundError:
+        raise OSError("the folder this notebook or script runs in no longer exists (deleted or moved): "
+                      "restart the kernel from the lesson's folder, or cd into an existing one.") from None
     clone = clone_root()
-    if clone is not None and (here == clone or clone in here.parents):
-        return clone
-    return here
+    return clone if clone is not None and is_inside(here, clone) else here
 
 
 def output_dir(*parts: str) -> Path:
@@ -102,6 +110,11 @@ def output_dir(*parts: str) -> Path:
     Created if missing."""
     override = os.environ.get(OUTPUTS_ENV_VAR)
     root = Path(override) if override else course_folder() / "outputs"
+    package = Path(__file__).resolve().parent
+    if clone_root() is None and is_inside(root, package):
+        raise OSError(f"this lesson runs inside the installed course package ({package}), which is "
+                      f"shared and must not be written to. Copy the lessons into a folder of your own "
+                      f"and open them there: gan-course copy my-gan-course; gan-course lab my-gan-course")
     folder = root.joinpath(*parts)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
@@ -117,11 +130,13 @@ def shipped_data() -> Path:
     data/ folder, or gan_utils/course_data/ inside an installed wheel. Read-only to the course."""
     try:
         folder = importlib.resources.files(SHIPPED_PACKAGE)
-    except ModuleNotFoundError:
+    except ModuleNotFoundError:   # a clone imported without its current install (PYTHONPATH, an old one)
+        clone = clone_root()
+        if clone is not None:
+            return clone / "data"
         raise DataFileError(
             "the course's data files are not installed with gan_utils (an install made before they "
-            "became part of the package). Install it again: `make setup` in the course's folder, or "
-            "`python -m pip install -e .` there.") from None
+            "became part of the package). Install the course package again, from where it came.") from None
     if not isinstance(folder, Path):   # e.g. the package imported from inside a zip file
         raise DataFileError(f"the course's data files are inside {folder}, not in a folder on disk; "
                             f"install the course with pip so that they are unpacked.")

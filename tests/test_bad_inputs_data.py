@@ -312,7 +312,7 @@ def test_sweep_a_shipped_file_of_an_installed_course_is_restored_by_reinstalling
     weights = settings.shipped_data() / "pretrained" / "dcgan.pt"
     assert display_path(weights) == "gan_utils/course_data/pretrained/dcgan.pt"
     hint = restore_hint(weights, "python scripts/train_pretrained.py dcgan")
-    assert "pip install --force-reinstall --no-deps gan-utils" in hint and "git" not in hint
+    assert "pip install --force-reinstall --no-deps" in hint and "git checkout" not in hint
 
 
 def test_sweep_full_mnist_labels_outside_0_to_9_or_mismatched_files_are_refused(bundled_copy, capsys):

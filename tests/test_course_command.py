@@ -33,10 +33,10 @@ def test_copy_writes_the_lessons_and_a_second_copy_keeps_what_the_learner_change
     (folder / "outputs").mkdir()
     (folder / "outputs" / "checkpoint.pt").write_bytes(b"my run")
     code, said = run(capsys, "copy", folder)
-    assert code == 0 and "Wrote 0 files" in said and "Kept 1 files as they are" in said and "03_mlp_gan.ipynb" in said
+    assert code == 0 and "Wrote 0 files" in said and "Kept 1 as they are" in said and "03_mlp_gan.ipynb" in said
     assert "my MLP" in lesson.read_text(encoding="utf-8")
     code, said = run(capsys, "copy", folder, "--force")
-    kept = list(folder.glob("03_mlp_gan.ipynb.old-*"))
+    kept = list(folder.glob("03_mlp_gan.old-*.ipynb"))
     assert code == 0 and len(kept) == 1 and "my MLP" in kept[0].read_text(encoding="utf-8")
     assert "my MLP" not in lesson.read_text(encoding="utf-8") and f"kept as {kept[0].name}" in said
     assert (folder / "outputs" / "checkpoint.pt").read_bytes() == b"my run"   # never touched
@@ -58,18 +58,33 @@ def test_copy_refuses_a_file_or_a_folder_it_cannot_write(tmp_path, capsys):
         command.main(["copy", str(tmp_path / "notes.txt")])
     assert stop.value.code == 2 and "is a file, not a folder" in capsys.readouterr().err
     code, said = run(capsys, "copy", tmp_path / "notes.txt" / "inside")
-    assert code == 1 and "could not write into" in said and "Pick a folder you can write to" in said
+    assert code == 1 and "could not write" in said and "Pick a folder you can write to" in said
 
 
-def test_lab_copies_the_lessons_first_and_opens_lesson_00_in_its_language(tmp_path, capsys, monkeypatch):
+def test_a_lesson_that_cannot_be_read_is_named_with_how_to_restore_it(tmp_path, capsys, monkeypatch):
+    broken = tmp_path / "notebooks"
+    broken.mkdir()
+    (broken / "00_welcome.ipynb").write_text("{ half a notebook")
+    monkeypatch.setattr(lessons, "shipped_lessons", lambda: broken)
+    code, said = run(capsys, "copy", tmp_path / "mine", "--student")
+    assert code == 1 and "could not be read" in said and "00_welcome.ipynb" in said and "git checkout" in said
+    assert not (tmp_path / "mine").exists()
+
+
+def test_lab_copies_the_lessons_into_a_new_folder_and_opens_lesson_00_in_its_language(tmp_path, capsys, monkeypatch):
     calls = []
-    monkeypatch.setattr(command.subprocess, "call",
-                        lambda argv, cwd, env: calls.append((argv, cwd, env["GAN_COURSE_LANG"])) or 0)
-    code, said = run(capsys, "lab", tmp_path / "mine", "--lang", "zh", "--no-browser")
+    monkeypatch.setattr(command.os, "chdir", lambda folder: calls.append(Path(folder)))
+    monkeypatch.setattr(command.os, "execve", lambda python, argv, env: calls.append((argv, env["GAN_COURSE_LANG"])))
+    code, said = run(capsys, "lab", tmp_path / "mine", "--lang", "zh", "--no-browser", "--port=8890")
     assert code == 0 and "Wrote" in said and (tmp_path / "mine" / "zh" / "00_welcome.ipynb").is_file()
-    (argv, cwd, lang), = calls
-    assert argv[1:] == ["-m", "jupyterlab", "--no-browser", "zh/00_welcome.ipynb"]
-    assert cwd == tmp_path / "mine" and lang == "zh"
+    folder, (argv, lang) = calls
+    assert argv[1:] == ["-m", "jupyterlab", "--no-browser", "--port=8890", "zh/00_welcome.ipynb"]
+    assert folder == tmp_path / "mine" and lang == "zh"
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "notes.txt").write_text("mine")
+    code, said = run(capsys, "lab", tmp_path / "elsewhere")
+    assert code == 1 and "holds no 00_welcome.ipynb" in said and "gan-course copy" in said
+    assert sorted(path.name for path in (tmp_path / "elsewhere").iterdir()) == ["notes.txt"]
     monkeypatch.setattr(command.importlib.util, "find_spec", lambda name: None)
     code, said = run(capsys, "lab", tmp_path / "mine")
     assert code == 1 and "JupyterLab is not installed" in said and "pip install jupyterlab" in said
@@ -100,4 +115,5 @@ def test_the_wheel_lists_every_room_of_the_package():
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     listed = set(re.findall(r'"(gan_utils[\w.]*)"', text.split("packages = [", 1)[1].split("]", 1)[0]))
     rooms = {".".join(path.parent.relative_to(ROOT).parts) for path in (ROOT / "gan_utils").rglob("__init__.py")}
-    assert listed == rooms | {"gan_utils.course_data", "gan_utils.lessons"}
+    assert listed == rooms | {"gan_utils.course_data", "gan_utils.course_data.pretrained",
+                              "gan_utils.lessons", "gan_utils.lessons.zh"}

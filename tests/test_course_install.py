@@ -33,6 +33,7 @@ NotebookClient(notebook, timeout=600, kernel_name="course-install",
 nbformat.write(notebook, out)
 """
 WHEEL_LIMIT_MB = 10
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="builds POSIX virtual environments (bin/python)")
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +119,7 @@ def test_the_wheel_carries_the_data_and_the_lessons_and_stays_small(wheel):
                    "gan_utils/lessons/GLOSSARY.md", "gan_utils/lessons/SYMPTOMS.md", "gan_utils/course/command.py"]:
         assert needed in names, f"the wheel lacks {needed}"
     assert not [name for name in names if "/MNIST/" in name or "outputs/" in name or ".ipynb_checkpoints" in name]
-    size_mb = wheel.stat().st_size / 2**20
+    size_mb = wheel.stat().st_size / 1e6
     print(f"wheel {wheel.name}: {size_mb:.1f} MB, {len(names)} files")
     assert size_mb < WHEEL_LIMIT_MB
 
@@ -152,7 +153,7 @@ def test_a_read_only_install_runs_copied_lessons_from_any_folder(wheel, tmp_path
     elsewhere = tmp_path / "elsewhere"   # the runners' own working folder: neither the clone nor a lesson's
     elsewhere.mkdir()
     # two learners at once on these cores: one thread each (with torch's default, a thread per core in
-    # each kernel, the two runs took 105 s here instead of 11 s; the teacher guide says so)
+    # each kernel, two runs at once are many times slower; the teacher guide gives the figures)
     one_core_each = dict(environment, OMP_NUM_THREADS="1")
     both = [start_lesson_run(folder / "03_mlp_gan.ipynb", one_core_each, elsewhere) for folder in (class_a, class_b)]
     for run, folder in zip(both, (class_a, class_b)):
@@ -189,7 +190,8 @@ def test_the_install_cell_installs_the_package_where_it_is_missing_and_keeps_tor
     (folder / "00_welcome.ipynb").write_text(notebook_text(lesson), encoding="utf-8")
     finish(start_lesson_run(folder / "00_welcome.ipynb", kernel_environment(tmp_path, python), tmp_path), "lesson 00")
     said = printed(folder / "00_welcome.executed.ipynb")
-    assert f"Installed the course package from {wheel}" in said and "torch==" in said and "numpy==" in said, said
+    assert f"Installing the course package from {wheel}" in said, said
+    assert "Installed the course package (torch==" in said and "numpy==" in said, said
     assert "All checks passed" in said, said   # the lesson went on, with the installed package's files
     installed = {path.name.split("-")[0] for path in own.iterdir()}
     assert "gan_utils" in installed and not installed & {"torch", "torchvision", "numpy"}, sorted(installed)

@@ -58,18 +58,30 @@ def test_output_dir_is_outputs_in_the_clone_inside_it_and_beside_the_lessons_els
     clone = settings.clone_root()
     assert clone is not None and (clone / "gan_utils" / "settings.py").is_file()
     monkeypatch.chdir(clone / "notebooks" / "zh")   # a lesson of the clone: outputs/ at its root, as always
-    assert settings.output_dir() == clone / "outputs"
+    assert settings.course_folder() == clone and settings.downloads_dir() == clone / "data"
     monkeypatch.chdir(tmp_path)   # a folder of copied lessons: their own outputs/
     folder = settings.output_dir("03_mlp_gan")
     assert folder == tmp_path.resolve() / "outputs" / "03_mlp_gan" and folder.is_dir()
     assert settings.downloads_dir() == tmp_path.resolve() / "data"
 
 
-def test_an_installed_package_has_no_clone_and_reads_its_shipped_files_in_place(tmp_path, monkeypatch):
+def test_an_installed_package_reads_its_shipped_files_and_refuses_to_write_inside_itself(tmp_path, monkeypatch):
     monkeypatch.delenv("GAN_COURSE_OUTPUTS", raising=False)
     monkeypatch.delenv("GAN_COURSE_DATA", raising=False)
     monkeypatch.setattr(settings, "clone_root", lambda: None)   # as in a wheel in site-packages
-    monkeypatch.chdir(settings.shipped_data().parent / "notebooks")
-    assert settings.output_dir() == settings.shipped_data().parent / "notebooks" / "outputs"
     assert settings.data_dir() == settings.shipped_data()
     assert (settings.shipped_data() / "pretrained" / "dcgan.json").is_file()
+    monkeypatch.chdir(tmp_path)
+    assert settings.output_dir() == tmp_path.resolve() / "outputs"
+    monkeypatch.chdir(settings.shipped_data().parent / "gan_utils" / "models")   # a kernel started inside the package
+    with pytest.raises(OSError, match="runs inside the installed course package.*gan-course copy"):
+        settings.output_dir("03_mlp_gan")
+
+
+def test_a_deleted_working_folder_is_named_as_such(tmp_path, monkeypatch):
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    with pytest.raises(OSError, match="no longer exists.*restart the kernel"):
+        settings.course_folder()

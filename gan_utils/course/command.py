@@ -1,23 +1,25 @@
-"""The ``gan-course`` command, installed with the package, for a course without a clone:
+"""The gan-course command, installed with the package, for the course without a clone.
 
-    gan-course copy DIR [--lang en|zh|all] [--student] [--force]   the lessons, glossary and symptoms table into DIR
-    gan-course lab DIR [--lang en|zh] [jupyter options]            JupyterLab in DIR at lesson 00 (copied first if missing)
+    gan-course copy DIR [--lang en|zh|all] [--student] [--force]
+        the lessons, glossary and symptoms table into DIR (the Chinese edition into DIR/zh)
+    gan-course lab DIR [--lang en|zh] [JupyterLab options, e.g. --no-browser --port=8890]
+        JupyterLab in DIR at lesson 00 (the lessons copied there first when DIR is new or empty)
 
 What the lessons write goes to DIR/outputs/ (the Chinese edition's to DIR/zh/outputs/), beside the
 notebooks. A second copy never overwrites a lesson the learner changed: it keeps it and says so.
-Exit status: 0 done; 1 something could not be written or opened (the message says why); 2 a bad option.
+Exit status: 0 done; 1 something could not be read, written or opened (the message says why);
+2 a bad option.
 """
 import argparse
 import importlib.util
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
 from ..language import LANG_ENV_VAR
-from .lessons import EDITIONS, LANGUAGES, copy_course, first_lesson
-from .notebooks import NotebookError
-from .student import SolutionError
+from .lessons import EDITIONS, LANGUAGES, CourseFilesError, copy_course, first_lesson
 
 
 def main(argv=None) -> int:
@@ -27,22 +29,24 @@ def main(argv=None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(jupyter_options)}")
     folder = Path(args.folder)
     if folder.exists() and not folder.is_dir():
-        parser.error(f"{folder} is a file, not a folder. Name a folder for the lessons, e.g. gan-course {args.command} gan-lessons")
+        parser.error(f"{folder} is a file, not a folder. Name a folder for the lessons, "
+                     f"e.g. gan-course {args.command} gan-lessons")
     try:
         if args.command == "copy":
-            print(describe(copy_course(folder, args.lang, args.student, args.force), args.lang))
+            print("\n".join(describe(copy_course(folder, args.lang, args.student, args.force), args.lang)))
             return 0
         return open_lab(folder, args.lang, jupyter_options)
-    except (NotebookError, SolutionError) as err:
-        print(f"error: {err}\nThe course package's lessons look damaged; reinstall it.", file=sys.stderr)
+    except CourseFilesError as err:
+        print(f"error: {err}", file=sys.stderr)
     except OSError as err:
-        print(f"error: could not write into {folder} ({err.strerror or err}). Pick a folder you can "
-              f"write to, e.g. one in your home folder.", file=sys.stderr)
+        print(f"error: could not write {err.filename or folder} ({err.strerror or err}). Pick a folder "
+              f"you can write to, e.g. one in your home folder.", file=sys.stderr)
     return 1
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gan-course", description=__doc__.split("\n\n")[0],
+                                     epilog="\n\n".join(__doc__.split("\n\n")[1:3]),
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True, metavar="{copy,lab}")
     copy = commands.add_parser("copy", help="write the lessons, glossary and symptoms table into a folder")
@@ -52,43 +56,57 @@ def _parser() -> argparse.ArgumentParser:
     copy.add_argument("--student", action="store_true",
                       help="student copies: solutions replaced by placeholders, no teacher guide")
     copy.add_argument("--force", action="store_true",
-                      help="replace files that differ from this course's, keeping each as <name>.old-<date>")
-    lab = commands.add_parser("lab", help="open JupyterLab in a folder of lessons (copied there first if missing); "
-                                          "other options go to JupyterLab, e.g. --no-browser")
-    lab.add_argument("folder", nargs="?", default=".", help="the folder of lessons (default: this one)")
+                      help="replace files that differ from this course's, keeping each as <name>.old-<date>.<ext>")
+    lab = commands.add_parser("lab", help="open JupyterLab in a folder of lessons",
+                              description="Open JupyterLab in FOLDER at lesson 00. A new or empty FOLDER gets the "
+                                          "lessons first. Other options go to JupyterLab; give their values with "
+                                          "=, e.g. --port=8890 --no-browser.")
+    lab.add_argument("folder", help="the folder of lessons")
     lab.add_argument("--lang", choices=tuple(EDITIONS), default="en", help="which edition to open")
     return parser
 
 
-def describe(report, lang: str) -> str:
-    """What a copy did, in a few lines, ending with how to open it."""
-    lines = [f"Wrote {len(report.written)} files to {report.folder}"
+def describe(report, lang: str) -> list[str]:
+    """What a copy did, in a few lines, the last saying how to open it."""
+    count = len(report.written)
+    lines = [f"Wrote {count} file{'s' if count != 1 else ''} to {report.folder}"
              + (f" ({len(report.unchanged)} already there and the same)." if report.unchanged else ".")]
     lines += [f"Replaced {name}; the earlier one is kept as {old}." for name, old in report.replaced]
     if report.kept:
-        lines.append(f"Kept {len(report.kept)} files as they are, since they differ from this course's "
-                     f"(your edits, or an older copy): {', '.join(report.kept)}. "
-                     f"Add --force to replace them (each is kept as <name>.old-<date>).")
-    lang = lang if lang in EDITIONS else "en"
-    lines.append(f"Open it: gan-course lab {report.folder}" + (" --lang zh" if lang == "zh" else ""))
-    return "\n".join(lines)
+        lines.append(f"Kept {len(report.kept)} as they are, since they differ from this course's files (your "
+                     f"edits, an older copy, or copies of the other kind, --student or not): "
+                     f"{', '.join(report.kept)}. Add --force to replace them (each is kept as <name>.old-<date>).")
+    edition = " --lang zh" if lang == "zh" else ""
+    lines.append(f"Open it: gan-course lab {shlex.quote(str(report.folder))}{edition}")
+    return lines
 
 
 def open_lab(folder: Path, lang: str, jupyter_options: list[str]) -> int:
-    """JupyterLab with ``folder`` as its root, at lesson 00 of ``lang``; lessons copied first if missing."""
+    """JupyterLab with ``folder`` as its root, at lesson 00 of ``lang``. A new or empty folder gets
+    the lessons first; a folder holding other things is left alone, with what to do instead."""
     if importlib.util.find_spec("jupyterlab") is None:
-        print("error: JupyterLab is not installed in this Python. Install it with "
-              "`python -m pip install jupyterlab`, or open the folder in the Jupyter you use.", file=sys.stderr)
+        print(f"error: JupyterLab is not installed in this Python. Install it with "
+              f"`{shlex.quote(sys.executable)} -m pip install jupyterlab`, or open the folder in the "
+              f"Jupyter you use.", file=sys.stderr)
         return 1
     lesson = first_lesson(lang)
     if not (folder / lesson).is_file():
-        print(describe(copy_course(folder, lang), lang).rsplit("\n", 1)[0])
+        if folder.is_dir() and any(folder.iterdir()):
+            print(f"error: {folder} holds no {lesson}, and other files. Copy the lessons there first "
+                  f"(gan-course copy {shlex.quote(str(folder))}{' --lang zh' if lang == 'zh' else ''}), or "
+                  f"name a new folder.", file=sys.stderr)
+            return 1
+        print("\n".join(describe(copy_course(folder, lang), lang)[:-1]))
     environment = dict(os.environ, **{LANG_ENV_VAR: lang})   # the course's helpers print in this language
     command = [sys.executable, "-m", "jupyterlab", *jupyter_options, lesson]
-    try:
-        return subprocess.call(command, cwd=folder, env=environment)
-    except KeyboardInterrupt:   # Ctrl-C stops JupyterLab, which has already said so
-        return 0
+    if os.name != "posix":   # Windows has no exec: JupyterLab runs as a child
+        try:
+            return subprocess.call(command, cwd=folder, env=environment)
+        except KeyboardInterrupt:   # Ctrl-C stops JupyterLab, which has already said so
+            return 0
+    os.chdir(folder)
+    os.execve(sys.executable, command, environment)   # JupyterLab takes this process's place: Ctrl-C and kill reach it
+    return 0
 
 
 if __name__ == "__main__":

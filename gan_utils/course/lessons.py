@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..settings import clone_root
-from .notebooks import notebook_text, parse_notebook, write_atomically
-from .student import student_copy
+from .notebooks import NotebookError, notebook_text, parse_notebook, write_atomically
+from .student import SolutionError, student_copy
 
 LESSONS_PACKAGE = "gan_utils.lessons"
 EDITIONS = {"en": "", "zh": "zh"}   # each edition's subfolder, as in the clone's notebooks/
@@ -17,6 +17,10 @@ LANGUAGES = ("en", "zh", "all")
 PAGES = ("GLOSSARY.md", "SYMPTOMS.md")   # the lessons link to them (the Chinese edition as ../)
 TEACHER_PAGE = "TEACHER_GUIDE.md"   # it holds the answers, so student copies leave it out
 LESSON_NAME = re.compile(r"\d\d_\w+\.ipynb")
+
+
+class CourseFilesError(RuntimeError):
+    """The course's own lessons could not be read or converted; the message says how to get them back."""
 
 
 def shipped_lessons():
@@ -37,7 +41,19 @@ def editions(lang: str) -> list[str]:
 def course_files(lang: str = "en", student: bool = False) -> dict[str, str]:
     """What a copy of the course holds, as {relative path: text}: each edition's lessons (student
     copies when ``student``: solutions replaced by placeholders, outputs cleared), the glossary
-    and symptoms table they link to, and the teacher guide unless ``student``."""
+    and symptoms table they link to, and the teacher guide unless ``student``. A lesson that cannot
+    be read or converted raises CourseFilesError saying how to restore it."""
+    try:
+        return _read_course_files(lang, student)
+    except (OSError, NotebookError, SolutionError, UnicodeDecodeError) as err:
+        clone = clone_root()
+        fix = (f"Restore the lessons in {clone / 'notebooks'} (git checkout -- notebooks/), or fix the "
+               f"lesson named above." if clone is not None else
+               "Reinstall the course package from where it came, or ask whoever installed it.")
+        raise CourseFilesError(f"the course's lessons could not be read: {err}. {fix}") from None
+
+
+def _read_course_files(lang: str, student: bool) -> dict[str, str]:
     shipped, files = shipped_lessons(), {}
     for edition in editions(lang):
         folder = shipped.joinpath(EDITIONS[edition]) if EDITIONS[edition] else shipped
@@ -70,9 +86,8 @@ class CopyReport:
 def copy_course(folder: Path, lang: str = "en", student: bool = False, force: bool = False) -> CopyReport:
     """Write the course's files into ``folder``. A file already there that differs (the learner's
     edits, or a copy of an older course) is kept as it is; with ``force`` it is renamed to
-    ``<name>.old-<date>`` and the new one written. Nothing else in ``folder`` (outputs/) is touched."""
-    folder = Path(folder)
-    files = course_files(lang, student)   # every lesson read (and converted) before anything is written
+    ``<name>.old-<date>.<ext>`` (still a notebook) and the new one written. Nothing else in ``folder`` (outputs/) is touched."""
+    folder, files = Path(folder), course_files(lang, student)   # all read (and converted) before anything is written
     report = CopyReport(folder)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     for name, text in files.items():
@@ -84,7 +99,7 @@ def copy_course(folder: Path, lang: str = "en", student: bool = False, force: bo
         elif target.read_text(encoding="utf-8", errors="replace") == text:
             report.unchanged.append(name)
         elif force:
-            old = target.with_name(f"{target.name}.old-{stamp}")
+            old = target.with_name(f"{target.stem}.old-{stamp}{target.suffix}")
             os.replace(target, old)
             write_atomically(target, text)
             report.replaced.append((name, old.name))

@@ -4,10 +4,11 @@ import hashlib
 import os
 from pathlib import Path
 
-from ..settings import DATA_ENV_VAR, DataFileError, clone_root, course_folder, shipped_data
+from ..course.source import PACKAGE
+from ..settings import DATA_ENV_VAR, DataFileError, clone_root, course_folder, is_inside, shipped_data
 
 BUILD_SUBSET = "python data/build_mnist_subset.py"
-REINSTALL = "python -m pip install --force-reinstall --no-deps gan-utils"
+REINSTALL = f'python -m pip install --force-reinstall --no-deps "{PACKAGE}"'
 
 
 def display_path(path: Path) -> str:
@@ -15,7 +16,7 @@ def display_path(path: Path) -> str:
     ``outputs/...``), or inside the installed package (``gan_utils/course_data/...``)."""
     path = Path(path)
     for base, prefix in ((course_folder(), ""), (_installed_data(), "gan_utils/course_data/")):
-        if base is not None and _is_under(path, base):
+        if base is not None and is_inside(path, base):
             inside = path.resolve().relative_to(base.resolve()).as_posix()
             return prefix + inside if inside != "." else prefix.rstrip("/") or "."
     return str(path)
@@ -41,7 +42,8 @@ def _restore_shipped(folder: Path, rebuild: str) -> str:
     """The sentence that brings back a shipped file in ``folder``: git in a clone, pip otherwise."""
     clone = clone_root()
     if clone is None:
-        return f"Reinstall the course package to get it back: `{REINSTALL}` (from where you installed it)."
+        return (f"Reinstall the course package to get it back: `{REINSTALL}` (or from the wheel or address "
+                f"you installed it from), or ask whoever installed the course to do it.")
     where = folder.resolve().relative_to(clone.resolve()).as_posix()
     return f"Restore it with `git checkout -- {where}/`, or rebuild it with `{rebuild}`."
 
@@ -49,12 +51,6 @@ def _restore_shipped(folder: Path, rebuild: str) -> str:
 def _installed_data() -> Path | None:
     """The shipped files' folder inside an installed wheel (None in a clone)."""
     return None if clone_root() is not None else shipped_data()
-
-
-def _is_under(path: Path, base: Path) -> bool:
-    """True when ``path`` is ``base`` or lies inside it."""
-    path, base = path.resolve(), base.resolve()
-    return path == base or base in path.parents
 
 
 def read_bytes(path: Path) -> bytes:
