@@ -195,3 +195,13 @@ def test_the_install_cell_installs_the_package_where_it_is_missing_and_keeps_tor
     assert "All checks passed" in said, said   # the lesson went on, with the installed package's files
     installed = {path.name.split("-")[0] for path in own.iterdir()}
     assert "gan_utils" in installed and not installed & {"torch", "torchvision", "numpy"}, sorted(installed)
+
+
+def test_the_install_cell_in_a_clone_without_its_package_says_to_set_it_up(tmp_path):
+    """Opened in the course's clone from a Python that lacks the package, the cell installs nothing
+    from the internet: it says to run make setup there."""
+    python = python_without_the_clone(tmp_path / "venv")
+    cell = subprocess.run([python, "-c", install_cell_source("en")], cwd=ROOT / "notebooks" / "zh",
+                          capture_output=True, text=True, env=dict(os.environ, PIP_NO_INDEX="1"))
+    assert cell.returncode != 0 and "run `make setup` there" in cell.stderr and str(ROOT) in cell.stderr, cell.stderr
+    assert "Installing" not in cell.stdout

@@ -77,7 +77,7 @@ def install_course_package():
         version = tuple(int(part) for part in importlib.metadata.version("gan-utils").split(".")[:2])
     except (importlib.metadata.PackageNotFoundError, ValueError):
         version = None
-    if version is not None and version >= COURSE_NEEDS:
+    if importlib.util.find_spec("gan_utils") is not None and version is not None and version >= COURSE_NEEDS:
         return print({present})
     here = pathlib.Path.cwd()
     clone = next((folder for folder in (here, *here.parents)
