@@ -1,5 +1,9 @@
-"""Answer checks for exercises: each returns a result that shows "Correct" or what is off."""
+"""Answer checks for exercises: each returns a result that shows "Correct" or what is off. Under
+nbgrader (``GAN_COURSE_GRADING=1``, set by the course's nbgrader_config.py) a "Not yet" raises
+instead, so the autograder gives that check cell no points."""
+import functools
 import math
+import os
 import reprlib
 from dataclasses import dataclass
 
@@ -19,6 +23,21 @@ class CheckResult:
 
     def __repr__(self) -> str:
         return self.message
+
+
+GRADING_ENV_VAR = "GAN_COURSE_GRADING"
+
+
+def graded(check):
+    """Make ``check`` a public check: while grading, a result that is not correct raises
+    AssertionError with its message (the course's own code calls ``check.__wrapped__``)."""
+    @functools.wraps(check)
+    def run(*args, **kwargs):
+        result = check(*args, **kwargs)
+        if not result and os.environ.get(GRADING_ENV_VAR, "") == "1":
+            raise AssertionError(result.message)
+        return result
+    return run
 
 
 def _correct(detail: str = "") -> CheckResult:
@@ -43,6 +62,7 @@ def _placeholder() -> str:
                "把 ... 换成你的答案，运行那个单元格，再运行这个检查。")
 
 
+@graded
 def check_value(answer, expected: float, tol: float = 1e-4, hint: str | None = None) -> CheckResult:
     """A single number, correct within ``tol`` (absolute, or relative for large values)."""
     if _missing(answer):
@@ -62,6 +82,7 @@ def check_value(answer, expected: float, tol: float = 1e-4, hint: str | None = N
     return _not_yet(say(f"your answer is {value:.6g}; that is not it.", f"你的答案是 {value:.6g}，不对。"), hint)
 
 
+@graded
 def check_shape(answer, expected: tuple, hint: str | None = None) -> CheckResult:
     """A shape, given as a tuple, a torch.Size or a tensor (whose shape is used)."""
     if _missing(answer):
@@ -78,6 +99,7 @@ def check_shape(answer, expected: tuple, hint: str | None = None) -> CheckResult
                         f"形状应为 {tuple(expected)}，得到的是 {shape}。"), hint)
 
 
+@graded
 def check_tensor(answer, expected: torch.Tensor, atol: float = 1e-5,
                  hint: str | None = None) -> CheckResult:
     """A tensor (or a list of numbers) equal to ``expected`` in shape and, within ``atol``, in every value."""
@@ -113,6 +135,7 @@ def _differences(answer: torch.Tensor, expected: torch.Tensor) -> torch.Tensor:
     return torch.where(both_nan, 0.0, (a - b).abs()).nan_to_num(nan=math.inf)
 
 
+@graded
 def check_function(function, reference, inputs: list[tuple], atol: float = 1e-5,
                    hint: str | None = None) -> CheckResult:
     """A function that agrees with ``reference`` on every tuple of arguments in ``inputs``."""
@@ -134,12 +157,13 @@ def check_function(function, reference, inputs: list[tuple], atol: float = 1e-5,
                                 f"expected a tensor or a number.",
                                 f"它在 {_short(args)} 上返回了 {type(got).__name__} {reprlib.repr(got)}；"
                                 f"需要一个张量或一个数。"), hint)
-        result = check_tensor(values, torch.as_tensor(reference(*_copies(args)), dtype=torch.float64), atol)
+        result = check_tensor.__wrapped__(values, torch.as_tensor(reference(*_copies(args)), dtype=torch.float64), atol)
         if not result:
             return _not_yet(say(f"on {_short(args)}: ", f"在 {_short(args)} 上：") + result.message.removeprefix(_not_yet_prefix()), hint)
     return _correct(say(f"it matches on all {len(inputs)} test inputs.", f"全部 {len(inputs)} 组测试输入都一致。"))
 
 
+@graded
 def check_module(answer, reference, example_input: torch.Tensor, atol: float = 1e-5,
                  hint: str | None = None) -> CheckResult:
     """A network built like ``reference``: the same parameter shapes in the same order and, with
@@ -179,7 +203,7 @@ def check_module(answer, reference, example_input: torch.Tensor, atol: float = 1
     if got.shape != expected.shape:
         return _not_yet(say(f"it returns shape {tuple(got.shape)}, the course's model {tuple(expected.shape)}.",
                             f"它输出的形状是 {tuple(got.shape)}，课程的模型是 {tuple(expected.shape)}。"), hint)
-    result = check_tensor(got, expected, atol)
+    result = check_tensor.__wrapped__(got, expected, atol)
     if not result:
         return _not_yet(say("same layers, but with the same weights it computes something else (an "
                             "activation or its order?): ",
@@ -187,6 +211,7 @@ def check_module(answer, reference, example_input: torch.Tensor, atol: float = 1
     return _correct(say("same layers, same output as the course's model.", "层和输出都与课程的模型一致。"))
 
 
+@graded
 def check_choice(answer, expected: str, options: str = "abcd", hint: str | None = None) -> CheckResult:
     """A multiple-choice letter such as "b" (case and spaces do not matter)."""
     if _missing(answer):

@@ -4,6 +4,8 @@
         the lessons, glossary and symptoms table into DIR (the Chinese edition into DIR/zh)
     gan-course lab DIR [--lang en|zh] [JupyterLab options, e.g. --no-browser --port=8890]
         JupyterLab in DIR at lesson 00 (the lessons copied there first when DIR is new or empty)
+    gan-course assignments DIR --exchange EXCHANGE [--lessons 00,02,03] [--lang en|zh|all] [--full]
+        an nbgrader course in DIR: source/<lesson>/ for each lesson, and nbgrader_config.py
 
 What the lessons write goes to DIR/outputs/ (the Chinese edition's to DIR/zh/outputs/), beside the
 notebooks. A second copy never overwrites a lesson the learner changed: it keeps it and says so.
@@ -19,7 +21,7 @@ import sys
 from pathlib import Path
 
 from ..language import LANG_ENV_VAR
-from .lessons import EDITIONS, LANGUAGES, CourseFilesError, copy_course, first_lesson
+from .lessons import EDITIONS, LANGUAGES, CourseFilesError, copy_course, first_lesson, shipped_lessons
 
 
 def main(argv=None) -> int:
@@ -35,6 +37,8 @@ def main(argv=None) -> int:
         if args.command == "copy":
             print("\n".join(describe(copy_course(folder, args.lang, args.student, args.force), args.lang)))
             return 0
+        if args.command == "assignments":
+            return make_assignments(folder, args)
         return open_lab(folder, args.lang, jupyter_options)
     except CourseFilesError as err:
         print(f"error: {err}", file=sys.stderr)
@@ -48,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gan-course", description=__doc__.split("\n\n")[0],
                                      epilog="\n\n".join(__doc__.split("\n\n")[1:3]),
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{copy,lab}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{copy,lab,assignments}")
     copy = commands.add_parser("copy", help="write the lessons, glossary and symptoms table into a folder")
     copy.add_argument("folder", help="the folder for the lessons (created if missing)")
     copy.add_argument("--lang", choices=LANGUAGES, default="en",
@@ -63,7 +67,37 @@ def _parser() -> argparse.ArgumentParser:
                                           "=, e.g. --port=8890 --no-browser.")
     lab.add_argument("folder", help="the folder of lessons")
     lab.add_argument("--lang", choices=tuple(EDITIONS), default="en", help="which edition to open")
+    grading = commands.add_parser("assignments", help="turn lessons into an nbgrader course (autograded exercises)")
+    grading.add_argument("folder", help="the nbgrader course folder (created if missing)")
+    grading.add_argument("--exchange", required=True, help="nbgrader's exchange folder, shared by teacher and students")
+    grading.add_argument("--lessons", default="all", help="lesson numbers, e.g. 00,02,03 (default: all)")
+    grading.add_argument("--lang", choices=LANGUAGES, default="en",
+                         help="which edition; the Chinese assignments are named zh_<lesson>")
+    grading.add_argument("--full", action="store_true", help="full mode (the default is fast mode: short runs)")
     return parser
+
+
+def make_assignments(folder: Path, args) -> int:
+    """Write the nbgrader course and say what each assignment is worth."""
+    import nbformat
+    from .grading import write_nbgrader_course
+    wanted = None if args.lessons == "all" else {number.strip().zfill(2) for number in args.lessons.split(",")}
+    lessons = {}
+    for edition in (EDITIONS if args.lang == "all" else [args.lang]):
+        folder_of_lessons = shipped_lessons().joinpath(EDITIONS[edition]) if EDITIONS[edition] else shipped_lessons()
+        for item in sorted(folder_of_lessons.iterdir(), key=lambda item: item.name):
+            if item.name.endswith(".ipynb") and (wanted is None or item.name[:2] in wanted):
+                name = item.name.removesuffix(".ipynb")
+                notebook = nbformat.reads(item.read_text(encoding="utf-8"), as_version=4)
+                lessons[f"zh_{name}" if edition == "zh" else name] = (notebook, edition)
+    if not lessons:
+        print(f"error: no lesson matches --lessons {args.lessons}; give numbers such as 00,02,03.", file=sys.stderr)
+        return 1
+    worth = write_nbgrader_course(folder, lessons, Path(args.exchange).resolve(), "full" if args.full else "fast")
+    print(f"Wrote an nbgrader course to {folder} ({'full' if args.full else 'fast'} mode), one assignment per lesson:")
+    print("\n".join(f"  {name}: {points} points" for name, points in worth.items()))
+    print(f"Next, in {shlex.quote(str(folder))}: nbgrader generate_assignment LESSON, then nbgrader release_assignment LESSON.")
+    return 0
 
 
 def describe(report, lang: str) -> list[str]:

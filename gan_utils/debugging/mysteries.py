@@ -2,7 +2,7 @@
 The names are stored encoded, so a glance at this file does not spoil the answers."""
 import base64
 
-from ..checks import CheckResult
+from ..checks import CheckResult, graded
 from ..language import say
 from .bugs import BUGS
 from .lab import LabRun, run_lab
@@ -25,6 +25,7 @@ def run_mystery(number: int, images, steps: int = 300, **options) -> LabRun:
     return run
 
 
+@graded
 def check_mystery(number: int, answer) -> CheckResult:
     """Is ``answer`` (a bug name from the lab, e.g. "detach_in_G_step") the bug in mystery ``number``?"""
     expected = _answer(number)
