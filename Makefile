@@ -33,6 +33,12 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -r requirements.txt
+	@# nbgrader (teachers' assignments, and its test) adds menus and panels to JupyterLab: off for
+	@# learners; the teacher guide says how a teacher turns them on
+	-$(BIN)/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader >/dev/null 2>&1
+	-$(BIN)/jupyter labextension disable --level=sys_prefix @jupyter-notebook/lab-extension >/dev/null 2>&1
+	for part in formgrader assignment_list course_list validate_assignment; do \
+	    $(BIN)/jupyter server extension disable --sys-prefix nbgrader.server_extensions.$$part >/dev/null 2>&1 || true; done
 	touch $@
 
 # the course as a static website: every lesson executed in full mode (71 minutes for both editions

@@ -143,6 +143,8 @@ def open_and_run_all(page, url: str, notebook: str, edition: str, steps: list) -
     steps.append(f"reading JupyterLab's menu bar (expecting {FILE_MENU[edition]!r})")
     menu = page.locator(".lm-MenuBar-itemLabel").first
     expect(menu).to_have_text(FILE_MENU[edition], timeout=ms_left(30))
+    labels = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+    assert "Nbgrader" not in labels, f"the teachers' nbgrader menu is on for learners (make setup turns it off): {labels}"
 
     steps.append("waiting for the kernel to be idle")
     page.wait_for_function(KERNEL_IDLE_JS, timeout=ms_left(60), polling=200)
