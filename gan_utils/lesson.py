@@ -70,8 +70,9 @@ def environment_checks() -> list[tuple[bool, str, str]]:
     results.append((True, "device", str(get_device())))
     if language() == "zh":
         from .viz.fonts import chinese_font_family
-        results.append((chinese_font_family() is not None, "font", say(
-            "a Chinese font for plots", "图表用的中文字体（Noto Sans CJK SC）已就位") if chinese_font_family()
+        found = chinese_font_family() is not None
+        results.append((found, "font", say(
+            "a Chinese font for plots", "图表用的中文字体（Noto Sans CJK SC）已就位") if found
             else say("no Chinese font: Chinese in plots shows as boxes; run `python -m pip install mplfonts` "
                      "and restart the kernel", "没有中文字体：图中的中文会显示成方框；运行 "
                      "`python -m pip install mplfonts` 后重启内核")))

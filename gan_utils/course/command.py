@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 from ..language import LANG_ENV_VAR
-from .lessons import EDITIONS, LANGUAGES, CourseFilesError, copy_course, first_lesson, shipped_lessons
+from .lessons import EDITIONS, LANGUAGES, CourseFilesError, copy_course, first_lesson, lesson_files
 
 
 def main(argv=None) -> int:
@@ -83,13 +83,11 @@ def make_assignments(folder: Path, args) -> int:
     from .grading import write_nbgrader_course
     wanted = None if args.lessons == "all" else {number.strip().zfill(2) for number in args.lessons.split(",")}
     lessons = {}
-    for edition in (EDITIONS if args.lang == "all" else [args.lang]):
-        folder_of_lessons = shipped_lessons().joinpath(EDITIONS[edition]) if EDITIONS[edition] else shipped_lessons()
-        for item in sorted(folder_of_lessons.iterdir(), key=lambda item: item.name):
-            if item.name.endswith(".ipynb") and (wanted is None or item.name[:2] in wanted):
-                name = item.name.removesuffix(".ipynb")
-                notebook = nbformat.reads(item.read_text(encoding="utf-8"), as_version=4)
-                lessons[f"zh_{name}" if edition == "zh" else name] = (notebook, edition)
+    for edition, path, item in lesson_files(args.lang):
+        if wanted is None or item.name[:2] in wanted:
+            name = item.name.removesuffix(".ipynb")
+            notebook = nbformat.reads(item.read_text(encoding="utf-8"), as_version=4)
+            lessons[f"zh_{name}" if edition == "zh" else name] = (notebook, edition)
     if not lessons:
         print(f"error: no lesson matches --lessons {args.lessons}; give numbers such as 00,02,03.", file=sys.stderr)
         return 1
@@ -109,7 +107,7 @@ def describe(report, lang: str) -> list[str]:
     if report.kept:
         lines.append(f"Kept {len(report.kept)} as they are, since they differ from this course's files (your "
                      f"edits, an older copy, or copies of the other kind, --student or not): "
-                     f"{', '.join(report.kept)}. Add --force to replace them (each is kept as <name>.old-<date>).")
+                     f"{', '.join(report.kept)}. Add --force to replace them (each is kept as <name>.old-<date>.ipynb).")
     edition = " --lang zh" if lang == "zh" else ""
     lines.append(f"Open it: gan-course lab {shlex.quote(str(report.folder))}{edition}")
     return lines

@@ -53,22 +53,36 @@ def course_files(lang: str = "en", student: bool = False) -> dict[str, str]:
         raise CourseFilesError(f"the course's lessons could not be read: {err}. {fix}") from None
 
 
+def lesson_files(lang: str = "en") -> list[tuple[str, str, object]]:
+    """(edition, path inside a copy, shipped file) for each lesson of ``lang``'s editions, in course order."""
+    return [(edition, path, item) for edition in editions(lang) for path, item in _edition_files(edition)
+            if LESSON_NAME.fullmatch(item.name)]
+
+
+def _edition_files(edition: str) -> list[tuple[str, object]]:
+    """(path inside a copy, shipped file) for each file of one edition's folder, in name order."""
+    folder = shipped_lessons().joinpath(EDITIONS[edition]) if EDITIONS[edition] else shipped_lessons()
+    return [(_in_edition(edition, item.name), item) for item in sorted(folder.iterdir(), key=lambda item: item.name)]
+
+
+def _in_edition(edition: str, name: str) -> str:
+    """``name`` inside ``edition``'s folder of a copy (zh/ for the Chinese edition)."""
+    return f"{EDITIONS[edition]}/{name}" if EDITIONS[edition] else name
+
+
 def _read_course_files(lang: str, student: bool) -> dict[str, str]:
-    shipped, files = shipped_lessons(), {}
-    for edition in editions(lang):
-        folder = shipped.joinpath(EDITIONS[edition]) if EDITIONS[edition] else shipped
-        prefix = f"{EDITIONS[edition]}/" if EDITIONS[edition] else ""
-        for item in sorted(folder.iterdir(), key=lambda item: item.name):
-            if LESSON_NAME.fullmatch(item.name):
-                text = item.read_text(encoding="utf-8")
-                if student:
-                    notebook = parse_notebook(Path(prefix + item.name), text.encode("utf-8"))
-                    text = notebook_text(student_copy(notebook, prefix + item.name, edition))
-                files[prefix + item.name] = text
-            elif item.name == TEACHER_PAGE and not student:
-                files[prefix + item.name] = item.read_text(encoding="utf-8")
+    files = {}
+    for edition, path, item in lesson_files(lang):
+        text = item.read_text(encoding="utf-8")
+        if student:
+            text = notebook_text(student_copy(parse_notebook(Path(path), text.encode("utf-8")), path, edition))
+        files[path] = text
+    if not student:
+        for edition in editions(lang):
+            files |= {path: item.read_text(encoding="utf-8")
+                      for path, item in _edition_files(edition) if item.name == TEACHER_PAGE}
     for page in PAGES:
-        files[page] = shipped.joinpath(page).read_text(encoding="utf-8")
+        files[page] = shipped_lessons().joinpath(page).read_text(encoding="utf-8")
     return files
 
 
@@ -110,5 +124,4 @@ def copy_course(folder: Path, lang: str = "en", student: bool = False, force: bo
 
 def first_lesson(lang: str = "en") -> str:
     """The path, inside a copy, of the lesson JupyterLab opens first."""
-    edition = editions(lang)[0]
-    return f"{EDITIONS[edition]}/00_welcome.ipynb" if EDITIONS[edition] else "00_welcome.ipynb"
+    return _in_edition(editions(lang)[0], "00_welcome.ipynb")
