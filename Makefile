@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 JUPYTER_ARGS ?=
 
-.PHONY: course course-zh test setup book book-fast book-setup clean-notebooks student course-html
+.PHONY: course course-zh test setup book book-fast book-setup clean-notebooks student course-html classroom classroom-setup
 
 course: setup
 	$(BIN)/jupyter lab $(JUPYTER_ARGS) notebooks/00_welcome.ipynb
@@ -21,7 +21,7 @@ course-zh: setup
 # two workers (pytest-xdist; each notebook stays on one worker), then the book in fast mode,
 # then the browser tests alone (JupyterLab, and the book's pages);
 # (the book reuses the lessons nbval ran, kept by tests/record_executions.py: nothing runs twice)
-test: setup book-setup
+test: setup book-setup classroom-setup
 	GAN_COURSE_FAST=$${GAN_COURSE_FAST:-1} GAN_COURSE_RECORD=$(CURDIR)/outputs/book_build \
 	    $(BIN)/python -m pytest -n 2 --dist loadscope -m "not browser"
 	GAN_COURSE_FAST=$${GAN_COURSE_FAST:-1} $(BIN)/python tools/build_book.py
@@ -73,3 +73,18 @@ student: setup
 # the Chinese edition: make course-html COURSE_ARGS="--notebooks notebooks/zh --out outputs/course_run_zh"
 course-html: setup
 	$(BIN)/python tools/run_course.py $(COURSE_ARGS)
+
+# for teachers: the class's JupyterHub on this machine (classroom/jupyterhub_config.py; the teacher
+# guide's "A class on one server"). As root it serves Unix accounts (gan-course add-students);
+# as anyone else it is a trial on 127.0.0.1. Settings as GAN_CLASSROOM_* variables, e.g.
+# make classroom GAN_CLASSROOM_THREADS=2 GAN_CLASSROOM_MODE=full
+classroom: setup classroom-setup
+	$(BIN)/jupyterhub -f classroom/jupyterhub_config.py
+
+# JupyterHub's proxy, configurable-http-proxy, from npm into the environment (tests/test_classroom.py
+# needs it too; without npm that test says why it skipped)
+classroom-setup: setup
+	@if [ -x $(VENV)/classroom-proxy/node_modules/.bin/configurable-http-proxy ]; then :; \
+	elif command -v npm >/dev/null 2>&1; then \
+	    npm install --silent --no-fund --no-audit --prefix $(VENV)/classroom-proxy configurable-http-proxy@5; \
+	else echo "npm is missing: install Node.js (e.g. apt install nodejs npm) for make classroom and its test"; fi

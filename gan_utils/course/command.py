@@ -6,6 +6,9 @@
         JupyterLab in DIR at lesson 00 (the lessons copied there first when DIR is new or empty)
     gan-course assignments DIR --exchange EXCHANGE [--lessons 00,02,03] [--lang en|zh|all] [--full]
         an nbgrader course in DIR: source/<lesson>/ for each lesson, and nbgrader_config.py
+    gan-course add-students NAME... [--file NAMES.txt] [--passwords FILE.csv]    (as root, on a class's server)
+        Unix accounts with private homes and random passwords, in the group the class's hub lets in
+    gan-course student-server --folder DIR [--lang en|zh]    (run by the class's hub, as each student)
 
 What the lessons write goes to DIR/outputs/ (the Chinese edition's to DIR/zh/outputs/), beside the
 notebooks. A second copy never overwrites a lesson the learner changed: it keeps it and says so.
@@ -21,15 +24,19 @@ import sys
 from pathlib import Path
 
 from ..language import LANG_ENV_VAR
+from .classroom import STUDENTS_GROUP
 from .lessons import EDITIONS, LANGUAGES, CourseFilesError, copy_course, first_lesson, lesson_files
 
 
 def main(argv=None) -> int:
     parser = _parser()
     args, jupyter_options = parser.parse_known_args(argv)
-    if args.command != "lab" and jupyter_options:
+    if args.command == "student-server":   # the rest are the hub's options for the student's server
+        from .classroom import start_student_server
+        return start_student_server(args.folder, args.lang, jupyter_options)
+    if args.command not in ("lab",) and jupyter_options:
         parser.error(f"unrecognized arguments: {' '.join(jupyter_options)}")
-    folder = Path(args.folder)
+    folder = Path(getattr(args, "folder", "."))
     if folder.exists() and not folder.is_dir():
         parser.error(f"{folder} is a file, not a folder. Name a folder for the lessons, "
                      f"e.g. gan-course {args.command} gan-lessons")
@@ -39,6 +46,8 @@ def main(argv=None) -> int:
             return 0
         if args.command == "assignments":
             return make_assignments(folder, args)
+        if args.command == "add-students":
+            return add_student_accounts(args)
         return open_lab(folder, args.lang, jupyter_options)
     except CourseFilesError as err:
         print(f"error: {err}", file=sys.stderr)
@@ -52,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gan-course", description=__doc__.split("\n\n")[0],
                                      epilog="\n\n".join(__doc__.split("\n\n")[1:3]),
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{copy,lab,assignments}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{copy,lab,assignments,add-students,student-server}")
     copy = commands.add_parser("copy", help="write the lessons, glossary and symptoms table into a folder")
     copy.add_argument("folder", help="the folder for the lessons (created if missing)")
     copy.add_argument("--lang", choices=LANGUAGES, default="en",
@@ -74,6 +83,20 @@ def _parser() -> argparse.ArgumentParser:
     grading.add_argument("--lang", choices=LANGUAGES, default="en",
                          help="which edition; the Chinese assignments are named zh_<lesson>")
     grading.add_argument("--full", action="store_true", help="full mode (the default is fast mode: short runs)")
+    students = commands.add_parser("add-students", help="Unix accounts for a class's hub (as root)",
+                                   description="Add each student as a Unix user with a private home and a random "
+                                               "password, in the group the class's hub lets in. Existing users "
+                                               "join the group and keep their password.")
+    students.add_argument("names", nargs="*", help="account names, e.g. ada grace")
+    students.add_argument("--file", help="a text file with one name per line (# starts a comment)")
+    students.add_argument("--group", default=STUDENTS_GROUP, help=f"the students' group (default {STUDENTS_GROUP})")
+    students.add_argument("--passwords", help="write name,password lines to this file (readable by you only) "
+                                              "instead of printing them")
+    students.add_argument("--home-root", help=argparse.SUPPRESS)   # homes elsewhere than /home (the hub test)
+    server = commands.add_parser("student-server", allow_abbrev=False,
+                                 help="start a student's server on the class's hub (the hub runs it)")
+    server.add_argument("--folder", required=True, help="the student's lessons, e.g. ~/gan-course")
+    server.add_argument("--lang", choices=tuple(EDITIONS), default="en", help="the class's edition")
     return parser
 
 
@@ -95,6 +118,36 @@ def make_assignments(folder: Path, args) -> int:
     print(f"Wrote an nbgrader course to {folder} ({'full' if args.full else 'fast'} mode), one assignment per lesson:")
     print("\n".join(f"  {name}: {points} points" for name, points in worth.items()))
     print(f"Next, in {shlex.quote(str(folder))}: nbgrader generate_assignment LESSON, then nbgrader release_assignment LESSON.")
+    return 0
+
+
+def add_student_accounts(args) -> int:
+    """Add the named students; their passwords go to a file only the teacher can read, or to the screen."""
+    from .classroom import StudentAccountError, add_students
+    names = list(args.names)
+    if args.file:
+        lines = Path(args.file).read_text(encoding="utf-8").splitlines()
+        names += [line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()]
+    if not names:
+        print("error: name the students, e.g. gan-course add-students ada grace, or --file names.txt", file=sys.stderr)
+        return 2
+    try:
+        passwords = add_students(names, args.group, args.home_root)
+    except StudentAccountError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    lines = [f"{name},{password}" for name, password in passwords.items() if password]
+    if args.passwords and lines:
+        target = Path(args.passwords)
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(descriptor, "a", encoding="utf-8") as out:
+            out.write("".join(line + "\n" for line in lines))
+        print(f"Wrote {len(lines)} new passwords to {target} (readable by you only). Hand each student theirs.")
+    elif lines:
+        print("name,password\n" + "\n".join(lines))
+    old = [name for name, password in passwords.items() if not password]
+    if old:
+        print(f"Already had accounts (now in {args.group}, passwords unchanged): {', '.join(old)}")
     return 0
 
 

@@ -1,0 +1,115 @@
+"""A student at the class's hub, driven over HTTP the way a browser drives it: log in, start the
+server, run a lesson in a kernel through the server's API, stop. tests/test_classroom.py and
+benchmarks/classroom_load.py use it; a teacher can too, to check a hub before class."""
+import asyncio
+import json
+import time
+import uuid
+
+import requests
+from tornado.httpclient import HTTPRequest
+from tornado.websocket import websocket_connect
+
+
+class HubError(RuntimeError):
+    """The hub or a student's server did not do what was asked; the message says what it answered."""
+
+
+class Student:
+    def __init__(self, hub_url: str, name: str):
+        self.hub, self.name = hub_url.rstrip("/"), name
+        self.http = requests.Session()
+        self.token = None
+
+    def log_in(self, password: str) -> None:
+        """The login form, as a browser posts it (with its xsrf token), then an API token for the rest."""
+        self.http.get(f"{self.hub}/hub/login", timeout=30).raise_for_status()
+        xsrf = self.http.cookies.get("_xsrf", path="/hub/")
+        answer = self.http.post(f"{self.hub}/hub/login", data={"username": self.name, "password": password,
+                                                                "_xsrf": xsrf}, allow_redirects=False, timeout=60)
+        if answer.status_code != 302:
+            raise HubError(f"{self.name} could not log in: HTTP {answer.status_code}")
+        xsrf = self.http.cookies.get("_xsrf", path="/hub/")   # logging in set a new one, bound to the session
+        answer = self.http.post(f"{self.hub}/hub/api/users/{self.name}/tokens", headers={"X-XSRFToken": xsrf},
+                                json={"note": "hub_client", "expires_in": 3600}, timeout=30)
+        self._check(answer, "could not get an API token")
+        self.token = answer.json()["token"]
+
+    def start_server(self, timeout: float = 300) -> float:
+        """Ask the hub for this student's server and wait until it answers; the seconds it took."""
+        start = time.perf_counter()
+        self._check(self._api("post", f"/hub/api/users/{self.name}/server"), "could not start a server")
+        while time.perf_counter() - start < timeout:
+            server = self._api("get", f"/hub/api/users/{self.name}").json()["servers"].get("", {})
+            if server.get("ready"):
+                return time.perf_counter() - start
+            time.sleep(0.25)
+        raise HubError(f"{self.name}'s server was not ready after {timeout:.0f} s")
+
+    def stop_server(self, timeout: float = 120) -> None:
+        self._api("delete", f"/hub/api/users/{self.name}/server")
+        start = time.perf_counter()
+        while self._api("get", f"/hub/api/users/{self.name}").json()["servers"]:
+            if time.perf_counter() - start > timeout:
+                raise HubError(f"{self.name}'s server did not stop within {timeout:.0f} s")
+            time.sleep(0.25)
+
+    def server_api(self, method: str, path: str, **options) -> requests.Response:
+        """A request to this student's Jupyter server (``path`` after /user/<name>/api/)."""
+        return self._api(method, f"/user/{self.name}/api/{path}", **options)
+
+    def run_notebook(self, path: str, then: str = "", cell_timeout: float = 600) -> str:
+        """Run every code cell of the notebook at ``path`` (relative to the student's folder) in a
+        new kernel, as JupyterLab would; then the code ``then`` in the same kernel. Returns what the
+        last run printed; raises HubError naming the cell that failed."""
+        notebook = self._check(self.server_api("get", f"contents/{path}"), f"has no {path}").json()["content"]
+        cells = [("".join(cell["source"]), index) for index, cell in enumerate(notebook["cells"])
+                 if cell["cell_type"] == "code"]
+        session = self._check(self.server_api("post", "sessions", json={
+            "path": path, "type": "notebook", "name": path, "kernel": {"name": "python3"}}), "could not start a kernel")
+        try:
+            return asyncio.run(self._execute(session.json()["kernel"]["id"], cells + [(then, "after")], cell_timeout))
+        finally:
+            self.server_api("delete", f"sessions/{session.json()['id']}")
+
+    async def _execute(self, kernel_id: str, cells, cell_timeout: float) -> str:
+        url = self.hub.replace("http", "ws", 1) + f"/user/{self.name}/api/kernels/{kernel_id}/channels"
+        socket = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {self.token}"}))
+        session, printed = uuid.uuid4().hex, ""
+        try:
+            for code, where in cells:
+                msg_id = uuid.uuid4().hex
+                await socket.write_message(json.dumps({
+                    "header": {"msg_id": msg_id, "msg_type": "execute_request", "session": session,
+                               "username": self.name, "version": "5.3"},
+                    "parent_header": {}, "metadata": {}, "channel": "shell",
+                    "content": {"code": code, "silent": False, "store_history": True, "user_expressions": {},
+                                "allow_stdin": False, "stop_on_error": True}}))
+                printed = ""
+                while True:
+                    raw = await asyncio.wait_for(socket.read_message(), cell_timeout)
+                    if raw is None:
+                        raise HubError(f"{self.name}'s kernel closed its connection during cell {where}")
+                    message = json.loads(raw)
+                    if message.get("parent_header", {}).get("msg_id") != msg_id:
+                        continue
+                    kind, content = message["msg_type"], message["content"]
+                    if kind == "stream":
+                        printed += content["text"]
+                    elif kind == "error":
+                        raise HubError(f"cell {where} failed in {self.name}'s kernel: {content['ename']}: "
+                                       f"{content['evalue']}")
+                    elif kind == "execute_reply":
+                        break
+        finally:
+            socket.close()
+        return printed
+
+    def _api(self, method: str, path: str, **options) -> requests.Response:
+        options.setdefault("timeout", 60)
+        return self.http.request(method, self.hub + path, headers={"Authorization": f"token {self.token}"}, **options)
+
+    def _check(self, answer: requests.Response, what: str) -> requests.Response:
+        if answer.status_code >= 400:
+            raise HubError(f"{self.name} {what}: HTTP {answer.status_code} {answer.text[:300]}")
+        return answer

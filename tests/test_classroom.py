@@ -1,0 +1,234 @@
+"""The class's JupyterHub (classroom/jupyterhub_config.py), started for real on 127.0.0.1: two
+students log in over HTTP, get servers of their own, run lesson 00 through their server's API, and
+each finds their own lessons and outputs while the shared environment stays as it was. Run as root
+(CI is), the students are two throwaway Unix users logging in with PAM, and neither can read the
+other's home; otherwise it is the hub's trial (everyone runs as you), and that part says it skipped."""
+import importlib.util
+import json
+import os
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from gan_utils.course.classroom import add_students
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "classroom"))
+from hub_client import HubError, Student  # noqa: E402
+
+PROXY = Path(sys.prefix) / "classroom-proxy" / "node_modules" / ".bin" / "configurable-http-proxy"
+AS_ROOT = os.geteuid() == 0
+LESSON = "00_welcome.ipynb"
+# run in each student's kernel after lesson 00: who and where it ran, and a file of its own in outputs/
+AFTER_THE_LESSON = """\
+import json, os, pwd, torch
+from gan_utils import load_mnist, settings, viz
+saved = viz.save_grid(load_mnist().images[:16], settings.output_dir() / "classroom_check.png")
+print(json.dumps({"user": pwd.getpwuid(os.geteuid()).pw_name, "cwd": os.getcwd(), "threads": torch.get_num_threads(),
+                  "fast": settings.is_fast(), "saved": str(saved)}))
+"""
+
+pytestmark = [
+    pytest.mark.skipif(importlib.util.find_spec("jupyterhub") is None,
+                       reason="JupyterHub is not installed: make setup installs it (requirements.txt)"),
+    pytest.mark.skipif(not PROXY.exists(), reason="configurable-http-proxy is missing: make classroom-setup "
+                                                  "installs it with npm (install Node.js first)"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def others_can_run(path: Path) -> bool:
+    path = path.resolve()
+    return all(folder.stat().st_mode & stat.S_IXOTH for folder in path.parents) and bool(path.stat().st_mode & stat.S_IXOTH)
+
+
+def students_python(folder: Path) -> Path:
+    """A Python the students can run with this environment's packages: this one, or where it sits
+    in a folder only its owner can enter (a Python under /root), the system's Python of the same
+    version, in a virtual environment that adds this environment's packages and data."""
+    if others_can_run(Path(sys.executable)):
+        return Path(sys.executable)
+    system = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
+    if not system.exists() or not others_can_run(system):
+        pytest.skip(f"the students cannot run {sys.executable}, and there is no {system} to lend them the packages")
+    venv = folder / "students-venv"
+    subprocess.run([system, "-m", "venv", "--without-pip", venv], check=True)
+    packages = next(Path(sys.prefix).glob("lib/python3*/site-packages"))
+    (next(venv.glob("lib/python3*/site-packages")) / "course-environment.pth").write_text(
+        f"import site; site.addsitedir({str(packages)!r})\n")
+    for shared in ("share", "etc"):   # kernels, JupyterLab's files, and the environment's Jupyter settings
+        if (Path(sys.prefix) / shared).exists():
+            (venv / shared).symlink_to(Path(sys.prefix) / shared)
+    return venv / "bin" / "python"
+
+
+def snapshot(*folders: Path) -> dict:
+    """Every file under ``folders`` with its size and modification time (bytecode caches left out:
+    other tests import modules for the first time while this one runs)."""
+    return {str(path): (path.stat().st_size, path.stat().st_mtime_ns)
+            for folder in folders for path in folder.rglob("*")
+            if "__pycache__" not in path.parts and path.is_file() and not path.is_symlink()}
+
+
+def as_user(name: str, *command: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["runuser", "-u", name, "--", *command], capture_output=True, text=True)
+
+
+def processes_of(names: set[str]) -> list[int]:
+    """Processes the hub started for these students (their servers and kernels), found by the
+    JUPYTERHUB_USER the hub gives them."""
+    import psutil
+    found = []
+    for process in psutil.process_iter():
+        try:
+            if process.environ().get("JUPYTERHUB_USER") in names:
+                found.append(process.pid)
+        except (psutil.Error, OSError):
+            pass
+    return found
+
+
+@pytest.fixture(scope="module")
+def classroom():
+    """A hub on free ports with two students; everything it started stopped, the accounts removed."""
+    base = Path(tempfile.mkdtemp(prefix="gan-classroom-"))
+    base.chmod(0o755)   # the students' homes sit inside it
+    tag = uuid.uuid4().hex[:6]
+    names, group, password = [f"gct{tag}a", f"gct{tag}b"], f"gct{tag}", f"trial-{tag}"
+    python = students_python(base) if AS_ROOT else Path(sys.executable)
+    environment = dict(os.environ, GAN_CLASSROOM_STATE=str(base / "state"), GAN_CLASSROOM_EXCHANGE=str(base / "exchange"),
+                       GAN_CLASSROOM_PORT=str(free_port()), GAN_CLASSROOM_HUB_PORT=str(free_port()),
+                       GAN_CLASSROOM_PROXY_API_PORT=str(free_port()), GAN_CLASSROOM_GROUP=group,
+                       GAN_CLASSROOM_TEACHER=f"gct{tag}t", GAN_CLASSROOM_THREADS="1", GAN_CLASSROOM_MODE="fast",
+                       GAN_CLASSROOM_PYTHON=str(python), GAN_CLASSROOM_TRIAL="0" if AS_ROOT else "1",
+                       GAN_CLASSROOM_TRIAL_PASSWORD=password)
+    passwords = {}
+    hub = None
+    try:
+        if AS_ROOT:
+            (base / "homes").mkdir(mode=0o755)
+            passwords = add_students(names, group, str(base / "homes"))
+        else:
+            passwords = {name: password for name in names}
+        log = open(base / "hub.log", "w")
+        hub = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(ROOT / "classroom" / "jupyterhub_config.py")],
+                               cwd=base, env=environment, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{environment['GAN_CLASSROOM_PORT']}"
+        wait_for_hub(url, hub, base / "hub.log")
+        yield {"url": url, "names": names, "passwords": passwords, "base": base, "python": python, "hub": hub}
+    finally:
+        if hub is not None:
+            hub.send_signal(signal.SIGTERM)   # the hub stops the students' servers and its proxy
+            try:
+                hub.wait(60)
+            except subprocess.TimeoutExpired:
+                hub.kill()
+        left = processes_of(set(names))
+        for pid in left:
+            os.kill(pid, signal.SIGKILL)
+        if AS_ROOT:
+            for name in names:
+                subprocess.run(["userdel", "--remove", name], capture_output=True)
+            subprocess.run(["groupdel", group], capture_output=True)
+        subprocess.run(["rm", "-rf", str(base)])
+        assert not left, f"the hub left {len(left)} of the students' processes running"
+
+
+def wait_for_hub(url: str, hub: subprocess.Popen, log: Path, timeout: float = 90) -> None:
+    import requests
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        if hub.poll() is not None:
+            pytest.fail(f"the hub stopped (exit {hub.returncode}):\n{log.read_text()[-3000:]}")
+        try:
+            if requests.get(f"{url}/hub/api", timeout=5).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"the hub did not answer within {timeout:.0f} s:\n{log.read_text()[-3000:]}")
+
+
+def test_two_students_get_servers_lessons_and_outputs_of_their_own(classroom):
+    import pwd
+    package, environment = ROOT / "gan_utils", Path(sys.prefix)
+    shared = {package, environment, classroom["python"].parent.parent}
+    shared_before = snapshot(*shared)
+    students = [Student(classroom["url"], name) for name in classroom["names"]]
+    spawn_seconds = []
+    for student in students:
+        student.log_in(classroom["passwords"][student.name])
+        spawn_seconds.append(student.start_server())
+    print(f"\nspawn time per student: {', '.join(f'{s:.1f} s' for s in spawn_seconds)}")
+
+    reports, failures = {}, []
+
+    def run_lesson(student):
+        try:
+            start = time.perf_counter()
+            reports[student.name] = json.loads(student.run_notebook(LESSON, then=AFTER_THE_LESSON).strip().splitlines()[-1])
+            reports[student.name]["seconds"] = time.perf_counter() - start
+        except (HubError, ValueError) as err:
+            failures.append(str(err))
+    runs = [threading.Thread(target=run_lesson, args=(student,)) for student in students]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join()
+    assert not failures, failures
+    print("lesson 00 in each student's kernel, side by side: "
+          + ", ".join(f"{report['seconds']:.1f} s" for report in reports.values()))
+
+    homes = {}
+    for student in students:
+        report = reports[student.name]
+        home = Path(report["cwd"]).parent
+        homes[student.name] = home
+        assert Path(report["cwd"]).name == "gan-course" and report["fast"] and report["threads"] == 1
+        assert Path(report["saved"]) == home / "gan-course" / "outputs" / "classroom_check.png"
+        assert Path(report["saved"]).stat().st_size > 0 and (home / "gan-course" / LESSON).is_file()
+        assert "### BEGIN SOLUTION" not in (home / "gan-course" / LESSON).read_text()   # student copies
+        if AS_ROOT:
+            assert report["user"] == student.name
+            assert (home / "gan-course" / "outputs").stat().st_uid == pwd.getpwnam(student.name).pw_uid
+    assert len(set(homes.values())) == 2
+    # the hub lets nobody into another student's server
+    alice, bob = students
+    assert alice.server_api("get", "contents").status_code == 200
+    assert alice._api("get", f"/user/{bob.name}/api/contents").status_code in (403, 404)
+    for student in students:
+        student.stop_server()
+    assert snapshot(*shared) == shared_before, \
+        "something was written into the shared environment"
+
+    classroom["homes"] = homes
+
+
+@pytest.mark.skipif(not AS_ROOT, reason="not root: the students ran as you (the hub's trial), so one reading "
+                                        "the other's home cannot be checked; run as root to check it with two Unix users")
+def test_a_student_cannot_read_another_students_home_or_write_the_shared_environment(classroom):
+    if "homes" not in classroom:
+        pytest.skip("needs the students' homes from test_two_students_get_servers_lessons_and_outputs_of_their_own")
+    alice, bob = classroom["names"]
+    homes = classroom["homes"]
+    bob_lesson = homes[bob] / "gan-course" / LESSON
+    assert as_user(alice, "cat", str(homes[alice] / "gan-course" / LESSON)).returncode == 0   # their own: yes
+    assert as_user(alice, "cat", str(bob_lesson)).returncode != 0, "a student could read another's lesson"
+    assert as_user(alice, "ls", str(homes[bob])).returncode != 0, "a student could list another's home"
+    assert as_user(alice, "touch", str(homes[bob] / "gan-course" / "outputs" / "x")).returncode != 0
+    for shared in (ROOT / "gan_utils", Path(sys.prefix) / "lib", classroom["python"].parent):
+        assert as_user(alice, "test", "-w", str(shared)).returncode != 0, f"a student can write to {shared}"
