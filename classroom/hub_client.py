@@ -1,10 +1,17 @@
-"""A student at the class's hub, driven over HTTP the way a browser drives it: log in, start the
-server, run a lesson in a kernel through the server's API, stop. tests/test_classroom.py and
-benchmarks/classroom_load.py use it; a teacher can too, to check a hub before class."""
+"""The class's hub started on free ports (Hub), and a student driven over HTTP the way a browser
+drives it (Student): log in, start the server, run a lesson in a kernel through the server's API,
+stop. tests/test_classroom.py and benchmarks/classroom_load.py use it; a teacher can too, to check
+a hub before class."""
 import asyncio
 import json
+import os
+import signal
+import socket
+import subprocess
+import sys
 import time
 import uuid
+from pathlib import Path
 
 import requests
 from tornado.httpclient import HTTPRequest
@@ -13,6 +20,104 @@ from tornado.websocket import websocket_connect
 
 class HubError(RuntimeError):
     """The hub or a student's server did not do what was asked; the message says what it answered."""
+
+
+CONFIG = Path(__file__).resolve().parent / "jupyterhub_config.py"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Hub:
+    """``jupyterhub -f classroom/jupyterhub_config.py`` in ``folder`` (its state, exchange and log
+    there), on free ports, with GAN_CLASSROOM_* ``settings``; stopped, with everything it started,
+    by ``stop()`` or at the end of a ``with`` block."""
+
+    def __init__(self, folder: Path, **settings: str):
+        self.folder = Path(folder)
+        ports = {name: str(free_port()) for name in ("PORT", "HUB_PORT", "PROXY_API_PORT")}
+        settings = {"STATE": str(self.folder / "state"), "EXCHANGE": str(self.folder / "exchange"), **ports, **settings}
+        self.url = f"http://127.0.0.1:{settings['PORT']}"
+        self.log = self.folder / "hub.log"
+        environment = dict(os.environ, **{f"GAN_CLASSROOM_{name}": value for name, value in settings.items()})
+        with open(self.log, "w") as log:
+            self.process = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)], cwd=self.folder,
+                                            env=environment, stdout=log, stderr=subprocess.STDOUT)
+
+    def wait(self, timeout: float = 90) -> "Hub":
+        import requests
+        start = time.perf_counter()
+        while time.perf_counter() - start < timeout:
+            if self.process.poll() is not None:
+                raise HubError(f"the hub stopped (exit {self.process.returncode}):\n{self.log_tail()}")
+            try:
+                if requests.get(f"{self.url}/hub/api", timeout=5).status_code == 200:
+                    return self
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.5)
+        raise HubError(f"the hub did not answer within {timeout:.0f} s:\n{self.log_tail()}")
+
+    def log_tail(self) -> str:
+        return self.log.read_text(errors="replace")[-3000:]
+
+    def stop(self, students=()) -> list[int]:
+        """Stop the hub (it stops the students' servers and its proxy); kill whatever of the
+        students' it left running, and return those processes' ids (none, if all is well)."""
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        left = processes_of(set(students))
+        for pid in left:
+            os.kill(pid, signal.SIGKILL)
+        return left
+
+    def __enter__(self) -> "Hub":
+        return self.wait()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def processes_of(names: set[str]) -> list[int]:
+    """Processes a hub started for these students (servers and kernels), found by the
+    JUPYTERHUB_USER the hub gives them."""
+    import psutil
+    found = []
+    for process in psutil.process_iter():
+        try:
+            if process.environ().get("JUPYTERHUB_USER") in names:
+                found.append(process.pid)
+        except (psutil.Error, OSError):
+            pass
+    return found
+
+
+def students_python(folder: Path) -> Path:
+    """A Python the students can run, with this environment's packages: this one; or, where it sits
+    in a folder only its owner can enter (a Python under /root), the system's Python of the same
+    version in a virtual environment in ``folder`` that adds this environment's packages and data.
+    Raises HubError when there is neither."""
+    from gan_utils.course.classroom import others_can_run
+    if others_can_run(sys.executable):
+        return Path(sys.executable)
+    system = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
+    if not system.exists() or not others_can_run(system):
+        raise HubError(f"students cannot run {sys.executable}, and there is no {system} to lend them its packages")
+    venv = Path(folder) / "students-venv"
+    subprocess.run([system, "-m", "venv", "--without-pip", venv], check=True)
+    packages = next(Path(sys.prefix).glob("lib/python3*/site-packages"))
+    (next(venv.glob("lib/python3*/site-packages")) / "course-environment.pth").write_text(
+        f"import site; site.addsitedir({str(packages)!r})\n")
+    for shared in ("share", "etc"):   # kernels, JupyterLab's files, and the environment's Jupyter settings
+        if (Path(sys.prefix) / shared).exists():
+            (venv / shared).symlink_to(Path(sys.prefix) / shared)
+    return venv / "bin" / "python"
 
 
 class Student:

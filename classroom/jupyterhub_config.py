@@ -11,11 +11,11 @@
 # environment (GAN_CLASSROOM_THREADS=2 make classroom).
 import os
 import secrets
-import stat
 import sys
 from pathlib import Path
 
-from gan_utils.course.classroom import COURSE_ID_ENV_VAR, EXCHANGE_ENV_VAR, STUDENTS_GROUP, default_url
+from gan_utils.course.classroom import (COURSE_ID_ENV_VAR, EXCHANGE_ENV_VAR, STUDENTS_GROUP, default_url,
+                                        others_can_run)
 
 c = get_config()  # noqa: F821 (JupyterHub provides it)
 
@@ -51,14 +51,7 @@ if TRIAL and IP not in ("127.0.0.1", "localhost", "::1"):
              f"127.0.0.1 only (GAN_CLASSROOM_IP={IP}). Run the hub as root for a class.")
 
 
-def _others_can_run(path: Path) -> bool:
-    """Whether users other than its owner can reach and run ``path`` (every folder above it too)."""
-    path = path.resolve()
-    folders_ok = all(folder.stat().st_mode & stat.S_IXOTH for folder in path.parents)
-    return folders_ok and bool(path.stat().st_mode & stat.S_IXOTH)
-
-
-if not TRIAL and not _others_can_run(Path(PYTHON)):
+if not TRIAL and not others_can_run(PYTHON):
     sys.exit(f"classroom: the students' servers run as the students, who cannot run {PYTHON} (it is "
              f"{Path(PYTHON).resolve()}, in a folder only its owner can enter). Make the course's "
              f"environment with a Python everyone can run, e.g. make classroom PYTHON=/usr/bin/python3 "

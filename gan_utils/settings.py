@@ -5,8 +5,8 @@ import os
 import random
 from pathlib import Path
 
-import numpy as np
-import torch
+# torch and numpy load in the functions that use them, so that the gan-course command and a class's
+# hub (which only copy lessons) start in a second instead of waiting for torch
 
 FAST_ENV_VAR = "GAN_COURSE_FAST"
 OUTPUTS_ENV_VAR = "GAN_COURSE_OUTPUTS"
@@ -37,8 +37,9 @@ def scaled(full, fast):
     return fast if is_fast() else full
 
 
-def get_device(prefer: str | None = None) -> torch.device:
+def get_device(prefer: str | None = None) -> "torch.device":
     """The best device here: CUDA, then Apple's MPS, then the CPU (or ``prefer`` if it exists)."""
+    import torch
     if prefer is not None:
         try:
             device = torch.device(prefer)
@@ -63,6 +64,7 @@ def get_device(prefer: str | None = None) -> torch.device:
 
 
 def _mps_available() -> bool:
+    import torch
     backend = getattr(torch.backends, "mps", None)
     return bool(backend and backend.is_available())
 
@@ -71,6 +73,8 @@ def seed_everything(seed: int = 0) -> int:
     """Seed Python, NumPy and PyTorch so a lesson draws the same numbers every run."""
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    import numpy as np
+    import torch
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)

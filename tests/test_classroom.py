@@ -6,9 +6,6 @@ other's home; otherwise it is the hub's trial (everyone runs as you), and that p
 import importlib.util
 import json
 import os
-import signal
-import socket
-import stat
 import subprocess
 import sys
 import tempfile
@@ -23,7 +20,7 @@ from gan_utils.course.classroom import add_students
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "classroom"))
-from hub_client import HubError, Student  # noqa: E402
+from hub_client import Hub, HubError, Student, students_python  # noqa: E402
 
 PROXY = Path(sys.prefix) / "classroom-proxy" / "node_modules" / ".bin" / "configurable-http-proxy"
 AS_ROOT = os.geteuid() == 0
@@ -45,37 +42,6 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def others_can_run(path: Path) -> bool:
-    path = path.resolve()
-    return all(folder.stat().st_mode & stat.S_IXOTH for folder in path.parents) and bool(path.stat().st_mode & stat.S_IXOTH)
-
-
-def students_python(folder: Path) -> Path:
-    """A Python the students can run with this environment's packages: this one, or where it sits
-    in a folder only its owner can enter (a Python under /root), the system's Python of the same
-    version, in a virtual environment that adds this environment's packages and data."""
-    if others_can_run(Path(sys.executable)):
-        return Path(sys.executable)
-    system = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
-    if not system.exists() or not others_can_run(system):
-        pytest.skip(f"the students cannot run {sys.executable}, and there is no {system} to lend them the packages")
-    venv = folder / "students-venv"
-    subprocess.run([system, "-m", "venv", "--without-pip", venv], check=True)
-    packages = next(Path(sys.prefix).glob("lib/python3*/site-packages"))
-    (next(venv.glob("lib/python3*/site-packages")) / "course-environment.pth").write_text(
-        f"import site; site.addsitedir({str(packages)!r})\n")
-    for shared in ("share", "etc"):   # kernels, JupyterLab's files, and the environment's Jupyter settings
-        if (Path(sys.prefix) / shared).exists():
-            (venv / shared).symlink_to(Path(sys.prefix) / shared)
-    return venv / "bin" / "python"
-
-
 def snapshot(*folders: Path) -> dict:
     """Every file under ``folders`` with its size and modification time (bytecode caches left out:
     other tests import modules for the first time while this one runs)."""
@@ -88,20 +54,6 @@ def as_user(name: str, *command: str) -> subprocess.CompletedProcess:
     return subprocess.run(["runuser", "-u", name, "--", *command], capture_output=True, text=True)
 
 
-def processes_of(names: set[str]) -> list[int]:
-    """Processes the hub started for these students (their servers and kernels), found by the
-    JUPYTERHUB_USER the hub gives them."""
-    import psutil
-    found = []
-    for process in psutil.process_iter():
-        try:
-            if process.environ().get("JUPYTERHUB_USER") in names:
-                found.append(process.pid)
-        except (psutil.Error, OSError):
-            pass
-    return found
-
-
 @pytest.fixture(scope="module")
 def classroom():
     """A hub on free ports with two students; everything it started stopped, the accounts removed."""
@@ -109,58 +61,32 @@ def classroom():
     base.chmod(0o755)   # the students' homes sit inside it
     tag = uuid.uuid4().hex[:6]
     names, group, password = [f"gct{tag}a", f"gct{tag}b"], f"gct{tag}", f"trial-{tag}"
-    python = students_python(base) if AS_ROOT else Path(sys.executable)
-    environment = dict(os.environ, GAN_CLASSROOM_STATE=str(base / "state"), GAN_CLASSROOM_EXCHANGE=str(base / "exchange"),
-                       GAN_CLASSROOM_PORT=str(free_port()), GAN_CLASSROOM_HUB_PORT=str(free_port()),
-                       GAN_CLASSROOM_PROXY_API_PORT=str(free_port()), GAN_CLASSROOM_GROUP=group,
-                       GAN_CLASSROOM_TEACHER=f"gct{tag}t", GAN_CLASSROOM_THREADS="1", GAN_CLASSROOM_MODE="fast",
-                       GAN_CLASSROOM_PYTHON=str(python), GAN_CLASSROOM_TRIAL="0" if AS_ROOT else "1",
-                       GAN_CLASSROOM_TRIAL_PASSWORD=password)
-    passwords = {}
     hub = None
     try:
         if AS_ROOT:
+            try:
+                python = students_python(base)
+            except HubError as err:
+                pytest.skip(str(err))
             (base / "homes").mkdir(mode=0o755)
             passwords = add_students(names, group, str(base / "homes"))
         else:
-            passwords = {name: password for name in names}
-        log = open(base / "hub.log", "w")
-        hub = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(ROOT / "classroom" / "jupyterhub_config.py")],
-                               cwd=base, env=environment, stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{environment['GAN_CLASSROOM_PORT']}"
-        wait_for_hub(url, hub, base / "hub.log")
-        yield {"url": url, "names": names, "passwords": passwords, "base": base, "python": python, "hub": hub}
+            python, passwords = Path(sys.executable), {name: password for name in names}
+        hub = Hub(base, GROUP=group, TEACHER=f"gct{tag}t", THREADS="1", MODE="fast", PYTHON=str(python),
+                  TRIAL="0" if AS_ROOT else "1", TRIAL_PASSWORD=password)
+        try:
+            hub.wait()
+        except HubError as err:
+            pytest.fail(str(err))
+        yield {"url": hub.url, "names": names, "passwords": passwords, "python": python}
     finally:
-        if hub is not None:
-            hub.send_signal(signal.SIGTERM)   # the hub stops the students' servers and its proxy
-            try:
-                hub.wait(60)
-            except subprocess.TimeoutExpired:
-                hub.kill()
-        left = processes_of(set(names))
-        for pid in left:
-            os.kill(pid, signal.SIGKILL)
+        left = hub.stop(names) if hub is not None else []
         if AS_ROOT:
             for name in names:
                 subprocess.run(["userdel", "--remove", name], capture_output=True)
             subprocess.run(["groupdel", group], capture_output=True)
         subprocess.run(["rm", "-rf", str(base)])
         assert not left, f"the hub left {len(left)} of the students' processes running"
-
-
-def wait_for_hub(url: str, hub: subprocess.Popen, log: Path, timeout: float = 90) -> None:
-    import requests
-    start = time.perf_counter()
-    while time.perf_counter() - start < timeout:
-        if hub.poll() is not None:
-            pytest.fail(f"the hub stopped (exit {hub.returncode}):\n{log.read_text()[-3000:]}")
-        try:
-            if requests.get(f"{url}/hub/api", timeout=5).status_code == 200:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"the hub did not answer within {timeout:.0f} s:\n{log.read_text()[-3000:]}")
 
 
 def test_two_students_get_servers_lessons_and_outputs_of_their_own(classroom):

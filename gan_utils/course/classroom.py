@@ -3,6 +3,7 @@ starts here, with the student's own copy of the lessons, and a teacher adds stud
 import os
 import secrets
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -45,6 +46,14 @@ def _nbgrader_config() -> None:
     if exchange and course_id and not config.exists():
         config.parent.mkdir(parents=True, exist_ok=True)
         config.write_text(NBGRADER_CONFIG.format(course_id=course_id, exchange=exchange), encoding="utf-8")
+
+
+def others_can_run(path) -> bool:
+    """Whether users other than its owner can reach and run ``path`` (every folder above it too):
+    a student's server cannot start from a Python under /root, say."""
+    path = Path(path).resolve()
+    return (all(folder.stat().st_mode & stat.S_IXOTH for folder in path.parents)
+            and bool(path.stat().st_mode & stat.S_IXOTH))
 
 
 def default_url(lang: str) -> str:

@@ -1,0 +1,116 @@
+"""Benchmark: a class on one server. The class's hub (classroom/jupyterhub_config.py) with N
+students who log in together, then run one fast-mode lesson all at once, each in a kernel of their
+own with the class's thread setting. Prints the spawn time per student, the lesson's time alone
+and under N kernels, and the memory the machine used at its peak.
+
+Run as root, the students are throwaway Unix users (removed at the end), as in a real class; as
+anyone else it is the hub's trial, where every student runs as you.
+
+    sudo .venv/bin/python benchmarks/classroom_load.py                        # 30 students, lesson 03
+    sudo .venv/bin/python benchmarks/classroom_load.py --students 10 --lesson 04 --threads 1
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import psutil
+
+from gan_utils.course.classroom import add_students
+from gan_utils.course.lessons import lesson_files
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "classroom"))
+from hub_client import Hub, Student, students_python  # noqa: E402
+
+
+class PeakMemory(threading.Thread):
+    """The most memory in use on the machine while it runs, sampled twice a second."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.peak, self.running = psutil.virtual_memory().used, True
+
+    def run(self):
+        while self.running:
+            self.peak = max(self.peak, psutil.virtual_memory().used)
+            time.sleep(0.5)
+
+
+def spread(seconds: list[float]) -> str:
+    return (f"median {statistics.median(seconds):.1f} s, slowest {max(seconds):.1f} s"
+            if len(seconds) > 1 else f"{seconds[0]:.1f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--students", type=int, default=30, help="how many log in and run the lesson (default 30)")
+    parser.add_argument("--lesson", default="03", help="the lesson's number (default 03)")
+    parser.add_argument("--threads", default="1", help="PyTorch threads per student, the hub's THREADS (default 1)")
+    args = parser.parse_args()
+    lesson = next(path for _, path, _ in lesson_files("en") if path.startswith(args.lesson))
+    as_root = os.geteuid() == 0
+    base = Path(tempfile.mkdtemp(prefix="gan-classroom-load-"))
+    base.chmod(0o755)
+    tag = uuid.uuid4().hex[:6]
+    names, group, password = [f"gcl{tag}{number:02d}" for number in range(args.students)], f"gcl{tag}", f"pw-{tag}"
+    print(f"{args.students} students, lesson {lesson} in fast mode, {args.threads} thread(s) each, "
+          f"{os.cpu_count()} CPU cores, {psutil.virtual_memory().total / 2**30:.0f} GiB memory, "
+          f"{'Unix users' if as_root else 'the trial (everyone runs as you)'}")
+    hub = None
+    try:
+        if as_root:
+            python = students_python(base)
+            (base / "homes").mkdir(mode=0o755)
+            passwords = add_students(names, group, str(base / "homes"))
+        else:
+            python, passwords = Path(sys.executable), {name: password for name in names}
+        hub = Hub(base, GROUP=group, TEACHER=f"gcl{tag}t", THREADS=args.threads, MODE="fast", PYTHON=str(python),
+                  TRIAL="0" if as_root else "1", TRIAL_PASSWORD=password).wait()
+        students = [Student(hub.url, name) for name in names]
+        idle_memory = psutil.virtual_memory().used
+        memory = PeakMemory()
+        memory.start()
+
+        def log_in_and_spawn(student):
+            student.log_in(passwords[student.name])
+            return student.start_server()
+        start = time.perf_counter()
+        with ThreadPoolExecutor(len(students)) as pool:
+            spawns = list(pool.map(log_in_and_spawn, students))
+        print(f"all {len(students)} log in at once: spawn time per student {spread(spawns)}; "
+              f"all servers up after {time.perf_counter() - start:.1f} s")
+
+        def run_lesson(student):
+            started = time.perf_counter()
+            student.run_notebook(lesson)
+            return time.perf_counter() - started
+        alone = run_lesson(students[0])
+        print(f"lesson {args.lesson} for one student alone: {alone:.1f} s (kernel start included)")
+        start = time.perf_counter()
+        with ThreadPoolExecutor(len(students)) as pool:
+            together = list(pool.map(run_lesson, students))
+        wall = time.perf_counter() - start
+        memory.running = False
+        print(f"lesson {args.lesson} in {len(students)} kernels at once: {spread(together)}, all done after {wall:.1f} s")
+        print(f"memory in use: {idle_memory / 2**30:.1f} GiB before the students, {memory.peak / 2**30:.1f} GiB at "
+              f"the peak ({(memory.peak - idle_memory) / len(students) / 2**20:.0f} MiB per student)")
+    finally:
+        left = hub.stop(names) if hub is not None else []
+        if as_root:
+            for name in names:
+                subprocess.run(["userdel", "--remove", name], capture_output=True)
+            subprocess.run(["groupdel", group], capture_output=True)
+        subprocess.run(["rm", "-rf", str(base)])
+        if left:
+            print(f"the hub left {len(left)} of the students' processes running (killed)")
+
+
+if __name__ == "__main__":
+    main()
