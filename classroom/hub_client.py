@@ -117,7 +117,15 @@ def students_python(folder: Path) -> Path:
     for shared in ("share", "etc"):   # kernels, JupyterLab's files, and the environment's Jupyter settings
         if (Path(sys.prefix) / shared).exists():
             (venv / shared).symlink_to(Path(sys.prefix) / shared)
-    return venv / "bin" / "python"
+    python = venv / "bin" / "python"
+    for script in (Path(sys.prefix) / "bin").iterdir():   # the commands (nbgrader, alembic, jupyter), on its Python
+        text = script.read_bytes() if script.is_file() and not script.is_symlink() else b""
+        if text.startswith(b"#!") and Path(sys.prefix).as_posix().encode() in text.split(b"\n", 1)[0]:
+            target = venv / "bin" / script.name
+            if not target.exists():
+                target.write_bytes(b"#!" + str(python).encode() + b"\n" + text.split(b"\n", 1)[1])
+                target.chmod(0o755)
+    return python
 
 
 class Student:

@@ -70,6 +70,7 @@ def classroom():
                 pytest.skip(str(err))
             (base / "homes").mkdir(mode=0o755)
             passwords = add_students(names, group, str(base / "homes"))
+            add_students([f"gct{tag}t"], f"{group}staff", str(base / "homes"))   # the teacher, for nbgrader
         else:
             python, passwords = Path(sys.executable), {name: password for name in names}
         hub = Hub(base, GROUP=group, TEACHER=f"gct{tag}t", THREADS="1", MODE="fast", PYTHON=str(python),
@@ -78,13 +79,15 @@ def classroom():
             hub.wait()
         except HubError as err:
             pytest.fail(str(err))
-        yield {"url": hub.url, "names": names, "passwords": passwords, "python": python}
+        yield {"url": hub.url, "names": names, "passwords": passwords, "python": python, "teacher": f"gct{tag}t",
+               "exchange": base / "exchange"}
     finally:
         left = hub.stop(names) if hub is not None else []
         if AS_ROOT:
-            for name in names:
+            for name in [*names, f"gct{tag}t"]:
                 subprocess.run(["userdel", "--remove", name], capture_output=True)
-            subprocess.run(["groupdel", group], capture_output=True)
+            for name in (group, f"gct{tag}t", f"{group}staff"):
+                subprocess.run(["groupdel", name], capture_output=True)
         subprocess.run(["rm", "-rf", str(base)])
         assert not left, f"the hub left {len(left)} of the students' processes running"
 
@@ -158,3 +161,30 @@ def test_a_student_cannot_read_another_students_home_or_write_the_shared_environ
     assert as_user(alice, "touch", str(homes[bob] / "gan-course" / "outputs" / "x")).returncode != 0
     for shared in (ROOT / "gan_utils", Path(sys.prefix) / "lib", classroom["python"].parent):
         assert as_user(alice, "test", "-w", str(shared)).returncode != 0, f"a student can write to {shared}"
+
+
+@pytest.mark.skipif(not AS_ROOT, reason="not root: nbgrader's exchange between Unix users needs two of them")
+def test_submissions_go_through_the_exchange_where_students_cannot_see_each_others(classroom):
+    if "homes" not in classroom:
+        pytest.skip("needs the students' servers from test_two_students_get_servers_lessons_and_outputs_of_their_own")
+    teacher, (alice, bob) = classroom["teacher"], classroom["names"]
+    commands = f"PATH={classroom['python'].parent}:/usr/bin:/bin"   # the environment's nbgrader, as the hub gives it
+
+    def run(user, script):
+        done = as_user(user, "env", commands, "bash", "-c", f"cd ~ && {script}")
+        assert done.returncode == 0, f"{user}: {script}\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
+    run(teacher, f"python -m gan_utils.course.command assignments grading --exchange {classroom['exchange']} "
+                 f"--lessons 00 && cd grading && nbgrader generate_assignment 00_welcome && "
+                 f"nbgrader release_assignment 00_welcome")
+    for student in (alice, bob):   # each with the nbgrader settings their first server wrote
+        run(student, "nbgrader fetch_assignment 00_welcome && nbgrader submit 00_welcome")
+    inbound = classroom["exchange"] / "gan-course" / "inbound"
+    assert as_user(bob, "ls", str(inbound)).returncode != 0, "a student could list the others' submissions"
+    run(teacher, "cd grading && nbgrader collect 00_welcome")
+    submitted = Path(pwd_home(teacher)) / "grading" / "submitted"
+    assert sorted(path.name for path in submitted.iterdir()) == sorted([alice, bob])
+
+
+def pwd_home(name: str) -> str:
+    import pwd
+    return pwd.getpwnam(name).pw_dir
