@@ -11,6 +11,7 @@ anyone else it is the hub's trial, where every student runs as you.
 """
 import argparse
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -27,19 +28,27 @@ from gan_utils.course.classroom import add_students
 from gan_utils.course.lessons import lesson_files
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "classroom"))
-from hub_client import Hub, Student, students_python  # noqa: E402
+from hub_client import Hub, HubError, Student, processes_of, students_python  # noqa: E402
 
 
 class PeakMemory(threading.Thread):
-    """The most memory in use on the machine while it runs, sampled twice a second."""
+    """The most memory in use on the machine while it runs, sampled twice a second. When less than
+    ``floor`` bytes are left it stops the students' servers and kernels, before the kernel's
+    out-of-memory killer picks something of its own."""
 
-    def __init__(self):
+    def __init__(self, students: list[str], floor: int):
         super().__init__(daemon=True)
-        self.peak, self.running = psutil.virtual_memory().used, True
+        self.students, self.floor = set(students), floor
+        self.peak, self.running, self.ran_out = psutil.virtual_memory().used, True, False
 
     def run(self):
         while self.running:
-            self.peak = max(self.peak, psutil.virtual_memory().used)
+            memory = psutil.virtual_memory()
+            self.peak = max(self.peak, memory.used)
+            if memory.available < self.floor and not self.ran_out:
+                self.ran_out = True
+                for pid in processes_of(self.students):
+                    os.kill(pid, signal.SIGKILL)
             time.sleep(0.5)
 
 
@@ -53,6 +62,8 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=30, help="how many log in and run the lesson (default 30)")
     parser.add_argument("--lesson", default="03", help="the lesson's number (default 03)")
     parser.add_argument("--threads", default="1", help="PyTorch threads per student, the hub's THREADS (default 1)")
+    parser.add_argument("--memory-floor", type=float, default=1.5,
+                        help="GiB of memory to keep free: below it the students are stopped (default 1.5)")
     args = parser.parse_args()
     lesson = next(path for _, path, _ in lesson_files("en") if path.startswith(args.lesson))
     as_root = os.geteuid() == 0
@@ -75,7 +86,7 @@ def main() -> None:
                   TRIAL="0" if as_root else "1", TRIAL_PASSWORD=password).wait()
         students = [Student(hub.url, name) for name in names]
         idle_memory = psutil.virtual_memory().used
-        memory = PeakMemory()
+        memory = PeakMemory(names, floor=int(args.memory_floor * 2**30))
         memory.start()
 
         def log_in_and_spawn(student):
@@ -94,8 +105,16 @@ def main() -> None:
         alone = run_lesson(students[0])
         print(f"lesson {args.lesson} for one student alone: {alone:.1f} s (kernel start included)")
         start = time.perf_counter()
-        with ThreadPoolExecutor(len(students)) as pool:
-            together = list(pool.map(run_lesson, students))
+        try:
+            with ThreadPoolExecutor(len(students)) as pool:
+                together = list(pool.map(run_lesson, students))
+        except HubError as err:
+            if not memory.ran_out:
+                sys.exit(f"{err}\nThe hub's log ends:\n{hub.log_tail()}\nprocesses killed by the kernel (dmesg): "
+                         f"{subprocess.run(['dmesg'], capture_output=True, text=True).stdout[-1500:]}")
+            sys.exit(f"{len(students)} students ran this machine out of memory: fewer than "
+                     f"{args.memory_floor} GiB were left at {memory.peak / 2**30:.1f} GiB in use, so they were "
+                     f"stopped after {time.perf_counter() - start:.0f} s. Try fewer students.")
         wall = time.perf_counter() - start
         memory.running = False
         print(f"lesson {args.lesson} in {len(students)} kernels at once: {spread(together)}, all done after {wall:.1f} s")

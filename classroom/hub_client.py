@@ -187,7 +187,8 @@ class Student:
 
     async def _execute(self, kernel_id: str, cells, cell_timeout: float) -> str:
         url = self.hub.replace("http", "ws", 1) + f"/user/{self.name}/api/kernels/{kernel_id}/channels"
-        socket = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {self.token}"}))
+        socket = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {self.token}"},
+                                                      connect_timeout=300, request_timeout=300))   # a busy server is slow to answer
         session, printed = uuid.uuid4().hex, ""
         try:
             for code, where in cells:

@@ -55,7 +55,7 @@ if not TRIAL and not others_can_run(PYTHON):
     sys.exit(f"classroom: the students' servers run as the students, who cannot run {PYTHON} (it is "
              f"{Path(PYTHON).resolve()}, in a folder only its owner can enter). Make the course's "
              f"environment with a Python everyone can run, e.g. make classroom PYTHON=/usr/bin/python3 "
-             f"VENV=/opt/gan-course, or point GAN_CLASSROOM_PYTHON at one.")
+             f"VENV=/opt/gan-course-venv (in a new environment), or point GAN_CLASSROOM_PYTHON at one.")
 
 STATE.mkdir(parents=True, exist_ok=True)
 STATE.chmod(0o700)   # the cookie secret and the database: the hub's alone
@@ -88,6 +88,7 @@ if TRIAL:
 else:
     c.JupyterHub.authenticator_class = "pam"
     c.PAMAuthenticator.allowed_groups = {GROUP}   # students: gan-course add-students puts them there
+    c.PAMAuthenticator.allowed_users = {TEACHER}   # being admin does not let one in by itself
     c.PAMAuthenticator.open_sessions = False
 
 # --- each student's server ---
