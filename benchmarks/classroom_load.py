@@ -15,20 +15,17 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psutil
 
-from gan_utils.course.classroom import add_students
 from gan_utils.course.lessons import lesson_files
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "classroom"))
-from hub_client import Hub, HubError, Student, processes_of, students_python  # noqa: E402
+from hub_client import HubError, Student, ThrowawayClass, processes_of  # noqa: E402
 
 
 class PeakMemory(threading.Thread):
@@ -66,24 +63,12 @@ def main() -> None:
                         help="GiB of memory to keep free: below it the students are stopped (default 1.5)")
     args = parser.parse_args()
     lesson = next(path for _, path, _ in lesson_files("en") if path.startswith(args.lesson))
-    as_root = os.geteuid() == 0
-    base = Path(tempfile.mkdtemp(prefix="gan-classroom-load-"))
-    base.chmod(0o755)
-    tag = uuid.uuid4().hex[:6]
-    names, group, password = [f"gcl{tag}{number:02d}" for number in range(args.students)], f"gcl{tag}", f"pw-{tag}"
+    room = ThrowawayClass("gcl", args.students, THREADS=args.threads, MODE="fast")
     print(f"{args.students} students, lesson {lesson} in fast mode, {args.threads} thread(s) each, "
           f"{os.cpu_count()} CPU cores, {psutil.virtual_memory().total / 2**30:.0f} GiB memory, "
-          f"{'Unix users' if as_root else 'the trial (everyone runs as you)'}")
-    hub = None
+          f"{'Unix users' if room.as_root else 'the trial (everyone runs as you)'}")
     try:
-        if as_root:
-            python = students_python(base)
-            (base / "homes").mkdir(mode=0o755)
-            passwords = add_students(names, group, str(base / "homes"))
-        else:
-            python, passwords = Path(sys.executable), {name: password for name in names}
-        hub = Hub(base, GROUP=group, TEACHER=f"gcl{tag}t", THREADS=args.threads, MODE="fast", PYTHON=str(python),
-                  TRIAL="0" if as_root else "1", TRIAL_PASSWORD=password).wait()
+        hub, names, passwords = room.hub.wait(), room.names, room.passwords
         students = [Student(hub.url, name) for name in names]
         idle_memory = psutil.virtual_memory().used
         memory = PeakMemory(names, floor=int(args.memory_floor * 2**30))
@@ -121,15 +106,9 @@ def main() -> None:
         print(f"memory in use: {idle_memory / 2**30:.1f} GiB before the students, {memory.peak / 2**30:.1f} GiB at "
               f"the peak ({(memory.peak - idle_memory) / len(students) / 2**20:.0f} MiB per student)")
     finally:
-        left = hub.stop(names) if hub is not None else []
-        if as_root:
-            for name in names:
-                subprocess.run(["userdel", "--remove", name], capture_output=True)
-            subprocess.run(["groupdel", group], capture_output=True)
-        subprocess.run(["rm", "-rf", str(base)])
+        left = room.close()
         if left:
             print(f"the hub left {len(left)} of the students' processes running (killed)")
-
 
 if __name__ == "__main__":
     main()

@@ -1,7 +1,8 @@
-"""The class's hub started on free ports (Hub), and a student driven over HTTP the way a browser
-drives it (Student): log in, start the server, run a lesson in a kernel through the server's API,
-stop. tests/test_classroom.py and benchmarks/classroom_load.py use it; a teacher can too, to check
-a hub before class."""
+"""The class's hub started on free ports (Hub), with a throwaway class of students
+(ThrowawayClass), and a student driven over HTTP the way a browser drives it (Student): log in,
+start the server, run a lesson in a kernel through the server's API, stop.
+tests/test_classroom.py and benchmarks/classroom_load.py use it; a teacher can too, to check a hub
+before class."""
 import asyncio
 import json
 import os
@@ -9,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -33,8 +35,8 @@ def free_port() -> int:
 
 class Hub:
     """``jupyterhub -f classroom/jupyterhub_config.py`` in ``folder`` (its state, exchange and log
-    there), on free ports, with GAN_CLASSROOM_* ``settings``; stopped, with everything it started,
-    by ``stop()`` or at the end of a ``with`` block."""
+    there), on free ports, with GAN_CLASSROOM_* ``settings``; ``stop()`` stops it and everything it
+    started."""
 
     def __init__(self, folder: Path, **settings: str):
         self.folder = Path(folder)
@@ -48,7 +50,6 @@ class Hub:
                                             env=environment, stdout=log, stderr=subprocess.STDOUT)
 
     def wait(self, timeout: float = 90) -> "Hub":
-        import requests
         start = time.perf_counter()
         while time.perf_counter() - start < timeout:
             if self.process.poll() is not None:
@@ -77,11 +78,44 @@ class Hub:
             os.kill(pid, signal.SIGKILL)
         return left
 
-    def __enter__(self) -> "Hub":
-        return self.wait()
 
-    def __exit__(self, *exc) -> None:
-        self.stop()
+class ThrowawayClass:
+    """A hub in a new temporary folder, with ``students`` students and a teacher (its admin), all
+    named ``<prefix><tag>...``. As root they are throwaway Unix accounts with homes in that folder,
+    as in a real class; otherwise the hub's trial, with one password. ``close()`` stops the hub,
+    removes the accounts and the folder, and returns the ids of students' processes the hub left."""
+
+    def __init__(self, prefix: str, students: int, **settings: str):
+        from gan_utils.course.classroom import add_students
+        self.folder = Path(tempfile.mkdtemp(prefix="gan-classroom-"))
+        self.folder.chmod(0o755)   # the students' homes sit inside it
+        self.group = f"{prefix}{uuid.uuid4().hex[:6]}"
+        self.names, self.teacher = [f"{self.group}{number:02d}" for number in range(students)], f"{self.group}t"
+        self.as_root, self.hub = os.geteuid() == 0, None
+        try:
+            if self.as_root:
+                self.python = students_python(self.folder)
+                (self.folder / "homes").mkdir(mode=0o755)
+                self.passwords = add_students(self.names, self.group, str(self.folder / "homes"))
+                self.passwords |= add_students([self.teacher], f"{self.group}staff", str(self.folder / "homes"))
+            else:
+                self.python = Path(sys.executable)
+                self.passwords = dict.fromkeys([*self.names, self.teacher], f"trial-{self.group}")
+            self.hub = Hub(self.folder, GROUP=self.group, TEACHER=self.teacher, PYTHON=str(self.python),
+                           TRIAL="0" if self.as_root else "1", TRIAL_PASSWORD=f"trial-{self.group}", **settings)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> list[int]:
+        left = self.hub.stop(self.names) if self.hub is not None else []
+        if self.as_root:
+            for name in [*self.names, self.teacher]:
+                subprocess.run(["userdel", "--remove", name], capture_output=True)
+            for name in (self.group, self.teacher, f"{self.group}staff"):
+                subprocess.run(["groupdel", name], capture_output=True)
+        subprocess.run(["rm", "-rf", str(self.folder)])
+        return left
 
 
 def processes_of(names: set[str]) -> list[int]:

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from gan_utils.course.classroom import (COURSE_ID_ENV_VAR, EXCHANGE_ENV_VAR, STUDENTS_GROUP, default_url,
-                                        others_can_run)
+                                        installed_proxy, others_can_run)
 
 c = get_config()  # noqa: F821 (JupyterHub provides it)
 
@@ -39,6 +39,7 @@ COURSE_ID = setting("COURSE_ID", "gan-course")
 STATE = Path(setting("STATE", HERE.parent / "outputs" / "classroom")).resolve()   # database, cookie secret
 EXCHANGE = setting("EXCHANGE", str(STATE / "exchange") if TRIAL else "/srv/nbgrader/exchange")
 PYTHON = setting("PYTHON", sys.executable)    # the shared environment's Python, the one the students' servers run
+FOLDER = "~/gan-course"                       # each student's lessons and outputs, in their home
 
 if MODE not in ("fast", "full") or LANG not in ("en", "zh") or THREADS < 1:
     sys.exit(f"classroom: MODE must be fast or full (got {MODE!r}), LANG en or zh (got {LANG!r}), "
@@ -70,7 +71,7 @@ c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{setting('PROXY_API_PORT', 
 c.JupyterHub.db_url = f"sqlite:///{STATE / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(STATE / "jupyterhub_cookie_secret")
 c.ConfigurableHTTPProxy.pid_file = str(STATE / "jupyterhub-proxy.pid")
-proxy = Path(sys.prefix) / "classroom-proxy" / "node_modules" / ".bin" / "configurable-http-proxy"
+proxy = installed_proxy()
 c.ConfigurableHTTPProxy.command = [str(proxy) if proxy.exists() else "configurable-http-proxy"]
 c.JupyterHub.cleanup_servers = True   # stopping the hub stops every student's server
 
@@ -111,9 +112,8 @@ def private_home(spawner):
 
 
 c.Spawner.pre_spawn_hook = private_home
-c.Spawner.cmd = [PYTHON, "-m", "gan_utils.course.command", "student-server", "--folder", "~/gan-course",
-                 "--lang", LANG]
-c.Spawner.notebook_dir = "~/gan-course"
+c.Spawner.cmd = [PYTHON, "-m", "gan_utils.course.command", "student-server", "--folder", FOLDER, "--lang", LANG]
+c.Spawner.notebook_dir = FOLDER
 c.Spawner.default_url = default_url(LANG)
 c.Spawner.args = ["--MappingKernelManager.cull_idle_timeout=3600"]   # an idle kernel's memory back after an hour
 c.Spawner.environment = {

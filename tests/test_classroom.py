@@ -6,23 +6,22 @@ other's home; otherwise it is the hub's trial (everyone runs as you), and that p
 import importlib.util
 import json
 import os
+import pwd
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
-from gan_utils.course.classroom import add_students
+from gan_utils.course.classroom import installed_proxy
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "classroom"))
-from hub_client import Hub, HubError, Student, students_python  # noqa: E402
+from hub_client import HubError, Student, ThrowawayClass  # noqa: E402
 
-PROXY = Path(sys.prefix) / "classroom-proxy" / "node_modules" / ".bin" / "configurable-http-proxy"
+PROXY = installed_proxy()
 AS_ROOT = os.geteuid() == 0
 LESSON = "00_welcome.ipynb"
 # run in each student's kernel after lesson 00: who and where it ran, and a file of its own in outputs/
@@ -58,44 +57,24 @@ def as_user(name: str, *command: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def classroom():
-    """A hub on free ports with two students; everything it started stopped, the accounts removed."""
-    base = Path(tempfile.mkdtemp(prefix="gan-classroom-"))
-    base.chmod(0o755)   # the students' homes sit inside it
-    tag = uuid.uuid4().hex[:6]
-    names, group, password = [f"gct{tag}a", f"gct{tag}b"], f"gct{tag}", f"trial-{tag}"
-    hub = None
+    """A hub on free ports with two students and a teacher; everything it started stopped, the accounts removed."""
     try:
-        if AS_ROOT:
-            try:
-                python = students_python(base)
-            except HubError as err:
-                pytest.skip(str(err))
-            (base / "homes").mkdir(mode=0o755)
-            passwords = add_students(names, group, str(base / "homes"))
-            passwords |= add_students([f"gct{tag}t"], f"{group}staff", str(base / "homes"))   # the teacher
-        else:
-            python, passwords = Path(sys.executable), {name: password for name in [*names, f"gct{tag}t"]}
-        hub = Hub(base, GROUP=group, TEACHER=f"gct{tag}t", THREADS="1", MODE="fast", PYTHON=str(python),
-                  TRIAL="0" if AS_ROOT else "1", TRIAL_PASSWORD=password)
+        room = ThrowawayClass("gct", 2, THREADS="1", MODE="fast")
+    except HubError as err:   # no Python the students can run
+        pytest.skip(str(err))
+    try:
         try:
-            hub.wait()
+            room.hub.wait()
         except HubError as err:
             pytest.fail(str(err))
-        yield {"url": hub.url, "names": names, "passwords": passwords, "python": python, "teacher": f"gct{tag}t",
-               "exchange": base / "exchange", "state": base / "state"}
+        yield {"url": room.hub.url, "names": room.names, "passwords": room.passwords, "python": room.python,
+               "teacher": room.teacher, "exchange": room.folder / "exchange", "state": room.folder / "state"}
     finally:
-        left = hub.stop(names) if hub is not None else []
-        if AS_ROOT:
-            for name in [*names, f"gct{tag}t"]:
-                subprocess.run(["userdel", "--remove", name], capture_output=True)
-            for name in (group, f"gct{tag}t", f"{group}staff"):
-                subprocess.run(["groupdel", name], capture_output=True)
-        subprocess.run(["rm", "-rf", str(base)])
+        left = room.close()
         assert not left, f"the hub left {len(left)} of the students' processes running"
 
 
 def test_two_students_get_servers_lessons_and_outputs_of_their_own(classroom):
-    import pwd
     package, environment = ROOT / "gan_utils", Path(sys.prefix)
     shared = {package, environment, classroom["python"].parent.parent}
     shared_before = snapshot(*shared)
@@ -197,10 +176,5 @@ def test_submissions_go_through_the_exchange_where_students_cannot_see_each_othe
     inbound = classroom["exchange"] / "gan-course" / "inbound"
     assert as_user(bob, "ls", str(inbound)).returncode != 0, "a student could list the others' submissions"
     run(teacher, "cd grading && nbgrader collect 00_welcome")
-    submitted = Path(pwd_home(teacher)) / "grading" / "submitted"
+    submitted = Path(pwd.getpwnam(teacher).pw_dir) / "grading" / "submitted"
     assert sorted(path.name for path in submitted.iterdir()) == sorted([alice, bob])
-
-
-def pwd_home(name: str) -> str:
-    import pwd
-    return pwd.getpwnam(name).pw_dir

@@ -56,6 +56,12 @@ def others_can_run(path) -> bool:
             and bool(path.stat().st_mode & stat.S_IXOTH))
 
 
+def installed_proxy() -> Path:
+    """Where ``make classroom-setup`` puts JupyterHub's proxy (configurable-http-proxy, from npm):
+    inside this Python's environment."""
+    return Path(sys.prefix) / "classroom-proxy" / "node_modules" / ".bin" / "configurable-http-proxy"
+
+
 def default_url(lang: str) -> str:
     """Where a student's JupyterLab opens: lesson 00 of the class's edition."""
     return f"/lab/tree/{first_lesson(lang)}"

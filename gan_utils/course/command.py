@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 
 from ..language import LANG_ENV_VAR
-from .classroom import STUDENTS_GROUP
+from .classroom import STUDENTS_GROUP, StudentAccountError, add_students, start_student_server
 from .lessons import EDITIONS, LANGUAGES, CourseFilesError, copy_course, first_lesson, lesson_files
 
 
@@ -32,9 +32,8 @@ def main(argv=None) -> int:
     parser = _parser()
     args, jupyter_options = parser.parse_known_args(argv)
     if args.command == "student-server":   # the rest are the hub's options for the student's server
-        from .classroom import start_student_server
         return start_student_server(args.folder, args.lang, jupyter_options)
-    if args.command not in ("lab",) and jupyter_options:
+    if args.command != "lab" and jupyter_options:
         parser.error(f"unrecognized arguments: {' '.join(jupyter_options)}")
     folder = Path(getattr(args, "folder", "."))
     if folder.exists() and not folder.is_dir():
@@ -123,11 +122,10 @@ def make_assignments(folder: Path, args) -> int:
 
 def add_student_accounts(args) -> int:
     """Add the named students; their passwords go to a file only the teacher can read, or to the screen."""
-    from .classroom import StudentAccountError, add_students
     names = list(args.names)
     if args.file:
         lines = Path(args.file).read_text(encoding="utf-8").splitlines()
-        names += [line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()]
+        names += [name for name in (line.split("#")[0].strip() for line in lines) if name]
     if not names:
         print("error: name the students, e.g. gan-course add-students ada grace, or --file names.txt", file=sys.stderr)
         return 2
