@@ -1,6 +1,8 @@
 """Answer checks for exercises: each returns a result that shows "Correct" or what is off. Under
 nbgrader (``GAN_COURSE_GRADING=1``, set by the course's nbgrader_config.py) a "Not yet" raises
 instead, so the autograder gives that check cell no points."""
+import base64
+import binascii
 import functools
 import math
 import os
@@ -26,6 +28,37 @@ class CheckResult:
 
 
 GRADING_ENV_VAR = "GAN_COURSE_GRADING"
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """An expected answer stored out of plain sight in a check cell (base64 of its text), so that the
+    exercise is not spoiled by a glance at its check; ``str(sealed)`` never shows it."""
+    token: str
+
+    def text(self) -> str:
+        try:
+            return base64.b64decode(self.token, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError) as err:
+            raise ValueError(f"sealed({self.token!r}) is not an answer sealed by tools/seal_answer.py") from err
+
+    def __repr__(self) -> str:
+        return "sealed(...)"
+
+
+def seal(answer) -> str:
+    """The token for ``sealed(...)``: the base64 of the answer's text (e.g. "c" or 0.707)."""
+    return base64.b64encode(str(answer).encode("utf-8")).decode("ascii")
+
+
+def sealed(token: str) -> Sealed:
+    """An expected answer for ``check_choice`` or ``check_value`` that the check cell does not spell out."""
+    return Sealed(token)
+
+
+def _unsealed(expected):
+    """``expected`` itself, or the text of a sealed answer (a letter, or a number for check_value)."""
+    return expected.text() if isinstance(expected, Sealed) else expected
 
 
 def graded(check):
@@ -63,8 +96,10 @@ def _placeholder() -> str:
 
 
 @graded
-def check_value(answer, expected: float, tol: float = 1e-4, hint: str | None = None) -> CheckResult:
+def check_value(answer, expected: "float | Sealed", tol: float = 1e-4, hint: str | None = None) -> CheckResult:
     """A single number, correct within ``tol`` (absolute, or relative for large values)."""
+    is_sealed = isinstance(expected, Sealed)
+    expected = float(_unsealed(expected))
     if _missing(answer):
         return _not_yet(_placeholder())
     if isinstance(answer, torch.Tensor):
@@ -78,8 +113,27 @@ def check_value(answer, expected: float, tol: float = 1e-4, hint: str | None = N
         return _not_yet(say(f"expected a number, got {type(answer).__name__} {answer!r}.",
                            f"需要一个数，得到的是 {type(answer).__name__} {answer!r}。"))
     if math.isclose(value, expected, rel_tol=tol, abs_tol=tol):
-        return _correct(f"({value:.6g})")
+        return _correct() if is_sealed else _correct(f"({value:.6g})")  # a saved output must not spoil it
     return _not_yet(say(f"your answer is {value:.6g}; that is not it.", f"你的答案是 {value:.6g}，不对。"), hint)
+
+
+@graded
+def check_at_least(answer, minimum: float, hint: str | None = None, as_percent: bool = False) -> CheckResult:
+    """A measured number that must reach ``minimum`` (a threshold the exercise states, not a secret)."""
+    if _missing(answer):
+        return _not_yet(_placeholder())
+    if isinstance(answer, torch.Tensor) and answer.numel() == 1:
+        answer = answer.item()
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return _not_yet(say(f"expected a number, got {type(answer).__name__} {answer!r}.",
+                           f"需要一个数，得到的是 {type(answer).__name__} {answer!r}。"))
+    shown = (lambda v: f"{v:.1%}") if as_percent else (lambda v: f"{v:.4g}")
+    if value >= minimum:
+        return _correct(say(f"({shown(value)}, at least {shown(minimum)})", f"（{shown(value)}，不低于 {shown(minimum)}）"))
+    return _not_yet(say(f"{shown(value)} is below the {shown(minimum)} asked for.",
+                        f"{shown(value)} 低于要求的 {shown(minimum)}。"), hint)
 
 
 @graded
@@ -212,14 +266,15 @@ def check_module(answer, reference, example_input: torch.Tensor, atol: float = 1
 
 
 @graded
-def check_choice(answer, expected: str, options: str = "abcd", hint: str | None = None) -> CheckResult:
+def check_choice(answer, expected: "str | Sealed", options: str = "abcd", hint: str | None = None) -> CheckResult:
     """A multiple-choice letter such as "b" (case and spaces do not matter)."""
+    expected = _unsealed(expected)
     if _missing(answer):
         return _not_yet(_placeholder())
     letter = str(answer).strip().lower()
     if len(letter) != 1 or letter not in options:
         return _not_yet(say(f"answer with one letter out of {', '.join(options)}; got {answer!r}.",
-                           f"请用 {', '.join(options)} 中的一个字母作答；得到的是 {answer!r}。"))
+                           f"请用 {'、'.join(options)} 中的一个字母作答；得到的是 {answer!r}。"))
     if letter == expected.lower():
         return _correct()
     return _not_yet(say(f"{letter!r} is not the best answer.", f"{letter!r} 不是最好的答案。"), hint)

@@ -1,7 +1,9 @@
 import torch
 
-from gan_utils.checks import (check_choice, check_function, check_shape, check_tensor,
-                              check_value)
+import pytest
+
+from gan_utils.checks import (check_at_least, check_choice, check_function, check_shape, check_tensor,
+                              check_value, seal, sealed)
 
 
 def test_check_value():
@@ -59,6 +61,28 @@ def test_check_choice():
     assert check_choice(" B ", "b")
     assert not check_choice("a", "b") and "'a' is not" in repr(check_choice("a", "b"))
     assert "one letter" in repr(check_choice("z", "b"))
+
+
+def test_a_sealed_answer_checks_like_a_plain_one_without_showing_itself():
+    letter, number = sealed(seal("c")), sealed(seal(0.707))
+    assert seal("c") == "Yw==" and "c" not in repr(letter) and "0.707" not in repr(number)
+    assert check_choice("C", letter) and not check_choice("b", letter)
+    assert "'b' is not the best answer" in repr(check_choice("b", letter))
+    assert check_value(0.70701, number, tol=1e-3) and not check_value(0.5, number, tol=1e-3)
+    assert "0.707" not in repr(check_value(0.70701, number, tol=1e-3))  # a saved output gives nothing away
+    assert "replace the ..." in repr(check_value(..., number)) and "replace the ..." in repr(check_choice(..., letter))
+
+
+def test_check_at_least_compares_with_a_stated_threshold():
+    assert check_at_least(0.045, 0.03, as_percent=True) and "4.5%" in repr(check_at_least(0.045, 0.03, as_percent=True))
+    short = check_at_least(torch.tensor(0.01), 0.03, hint="try another row", as_percent=True)
+    assert not short and "1.0% is below the 3.0%" in repr(short) and "another row" in repr(short)
+    assert "replace the ..." in repr(check_at_least(..., 0.03)) and "expected a number" in repr(check_at_least("x", 1))
+
+
+def test_a_sealed_answer_that_is_not_base64_says_where_it_should_come_from():
+    with pytest.raises(ValueError, match="seal_answer"):
+        check_choice("a", sealed("not base64!"))
 
 
 def test_check_module_compares_layers_and_output_with_the_weights_copied():

@@ -47,6 +47,7 @@ def test_student_copies_in_chinese_have_placeholders_and_no_teacher_guide(tmp_pa
     code, said = run(capsys, "copy", folder, "--lang", "zh", "--student")
     assert code == 0 and "--lang zh" in said
     assert (folder / "zh" / "03_mlp_gan.ipynb").is_file() and (folder / "GLOSSARY.md").is_file()
+    assert (folder / "zh" / "SYMPTOMS.md").is_file()   # the Chinese lessons link to their own table
     assert not list(folder.rglob("TEACHER_GUIDE.md")) and not list(folder.glob("*.ipynb"))
     text = (folder / "zh" / "03_mlp_gan.ipynb").read_text(encoding="utf-8")
     assert "轮到你了" in text and YOUR_TURN not in text

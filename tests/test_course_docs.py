@@ -47,10 +47,28 @@ def test_glossary_has_the_terms_of_the_source_material():
 
 @pytest.mark.parametrize("doc", [ROOT / "README.md", NOTEBOOKS / "GLOSSARY.md", NOTEBOOKS / "TEACHER_GUIDE.md",
                                  NOTEBOOKS / "SYMPTOMS.md", *LESSONS, ROOT / "README.zh-CN.md",
-                                 NOTEBOOKS / "zh" / "TEACHER_GUIDE.md"],
+                                 NOTEBOOKS / "zh" / "TEACHER_GUIDE.md", NOTEBOOKS / "zh" / "SYMPTOMS.md"],
                          ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_relative_links_point_at_files_that_exist(doc):
     text = markdown_of(doc) if doc.suffix == ".ipynb" else doc.read_text(encoding="utf-8")
     for target in LINK.findall(text):
         if "://" not in target:
             assert (doc.parent / target).exists(), f"{doc.name} links to missing {target}"
+
+
+def table_rows(path: Path) -> list[list[str]]:
+    """The cells of each row of the first markdown table in ``path``, header and rule left out."""
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("|")]
+    return [[cell.strip() for cell in line.strip("|").split(" | ")] for line in lines[2:]]
+
+
+def test_the_chinese_symptoms_table_has_the_english_rows_in_order_and_links_the_chinese_lessons():
+    english, chinese = NOTEBOOKS / "SYMPTOMS.md", NOTEBOOKS / "zh" / "SYMPTOMS.md"
+    english_rows, chinese_rows = table_rows(english), table_rows(chinese)
+    assert len(chinese_rows) == len(english_rows) and len(english_rows) > 10
+    assert [len(row) for row in chinese_rows] == [len(row) for row in english_rows]
+    # the last column names where each row is taught: the same lessons and sections in both
+    assert [row[-1] for row in chinese_rows] == [row[-1] for row in english_rows]
+    lessons = [target for target in LINK.findall(chinese.read_text(encoding="utf-8")) if target.endswith(".ipynb")]
+    assert lessons and all((NOTEBOOKS / "zh" / target).resolve().parent == (NOTEBOOKS / "zh").resolve()
+                           and (NOTEBOOKS / "zh" / target).exists() for target in lessons), lessons

@@ -34,7 +34,8 @@ def test_solutions_become_regions_under_the_placeholders_and_checks_become_grade
                                               '### END SOLUTION']
     hidden = next(cell for cell in graded.cells if cell.metadata.get("nbgrader", {}).get("grade_id") == "check_36")
     visible = hidden.source.split("### BEGIN HIDDEN TESTS")[0]
-    assert '"b"' not in visible and "assert answer_detach is not ..." in visible and hidden.metadata["nbgrader"]["locked"]
+    assert "sealed(" not in visible and "sealed(" in hidden.source   # not even the sealed answer in the student's copy
+    assert "assert answer_detach is not ..." in visible and hidden.metadata["nbgrader"]["locked"]
     chinese = nbgrader_notebook(lesson("03_mlp_gan", "zh"), "zh")
     assert "轮到你了" in chinese.cells[[i for i, c in enumerate(graded.cells) if c is answer][0]].source
 

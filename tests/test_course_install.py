@@ -116,7 +116,8 @@ def test_the_wheel_carries_the_data_and_the_lessons_and_stays_small(wheel):
                    "gan_utils/course_data/pretrained/digit_classifier.pt",
                    "gan_utils/course_data/pretrained/dcgan64_faces_progress.gif",
                    "gan_utils/lessons/03_mlp_gan.ipynb", "gan_utils/lessons/zh/03_mlp_gan.ipynb",
-                   "gan_utils/lessons/GLOSSARY.md", "gan_utils/lessons/SYMPTOMS.md", "gan_utils/course/command.py"]:
+                   "gan_utils/lessons/GLOSSARY.md", "gan_utils/lessons/SYMPTOMS.md", "gan_utils/lessons/zh/SYMPTOMS.md",
+                   "gan_utils/course/command.py"]:
         assert needed in names, f"the wheel lacks {needed}"
     assert not [name for name in names if "/MNIST/" in name or "outputs/" in name or ".ipynb_checkpoints" in name]
     size_mb = wheel.stat().st_size / 1e6

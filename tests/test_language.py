@@ -73,11 +73,11 @@ def test_checks_answer_in_the_chosen_language():
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 
-def avoided_terms() -> dict[str, str]:
-    """The glossary's variants to avoid, read by tools/translation_status.py."""
+def translation_status():
+    """tools/translation_status.py, which reads the glossary's terms and variants to avoid."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
     import translation_status
-    return translation_status.avoided_terms()
+    return translation_status
 
 
 def history_of(**columns):
@@ -90,11 +90,12 @@ def history_of(**columns):
 
 def test_every_bug_has_a_chinese_title_and_diagnosis_in_the_glossarys_terms():
     from gan_utils.debugging import BUGS
-    avoid = avoided_terms()
+    ts = translation_status()
+    avoid, also = ts.avoided_terms(), ts.also_written()
     for name, bug in BUGS.items():
         assert bug.shown_title == bug.title and bug.shown_diagnosis == bug.diagnosis   # English by default
         assert CJK.search(bug.title_zh) and CJK.search(bug.diagnosis_zh), name
-        assert not [v for v in avoid if v in bug.title_zh + bug.diagnosis_zh], name
+        assert not ts.forbidden_terms_in(bug.title_zh + bug.diagnosis_zh, avoid, also), name
     set_language("zh")
     bug = BUGS["no_zero_grad_for_G"]
     assert bug.shown_title == "忘了给 G 调用 zero_grad()" and bug.shown_diagnosis == bug.diagnosis_zh

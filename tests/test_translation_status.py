@@ -21,7 +21,13 @@ def test_the_glossary_gives_one_term_per_concept():
     avoid = ts.avoided_terms()
     assert avoid["鉴别器"] == "判别器" and avoid["对抗生成网络"] == "生成对抗网络"
     assert avoid["隐向量"] == "潜在向量"
+    assert avoid["崩溃"] == "模式崩溃" and avoid["参与者"] == "玩家" and avoid["合页损失"].startswith("铰链损失")
+    assert avoid["压垮"] == avoid["过于强势"] == avoid["压倒"]
     assert not set(avoid) & set(avoid.values()), "a chosen term is also listed as one to avoid"
+    also = ts.also_written()
+    assert also["批量规范化"] == "批归一化" and also["汇聚层"] == "池化层" and also["小批量"] == "批次"
+    assert not set(also) & set(avoid), "a 亦作 variant is also listed as one to avoid"
+    assert not [v for v in also if ts.forbidden_terms_in(v, avoid, also)], "a 亦作 variant would be flagged"
 
 
 ENGLISH_MD = ("## 2. The best discriminator\n\nFor a fixed generator the best discriminator is "
@@ -41,7 +47,9 @@ def pair(tmp_path, monkeypatch):
     chinese.mkdir(parents=True)
     (english / "GLOSSARY.md").write_text(
         "| English | 中文 | meaning | lesson | 避免（avoid） |\n|---|---|---|---|---|\n"
-        "| discriminator | 判别器 | judges | 03 | 鉴别器、辨别器 |\n", encoding="utf-8")
+        "| discriminator | 判别器 | judges | 03 | 鉴别器、辨别器 |\n"
+        "| mode collapse | 模式崩溃 | one kind of thing | 07 | 模式坍塌、崩溃（单独使用时） |\n"
+        "| batch normalization | 批归一化（亦作 批量规范化） | over the batch | 04 | 批量归一化 |\n", encoding="utf-8")
     en = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(ENGLISH_MD),
                                          nbformat.v4.new_code_cell(ENGLISH_CODE)])
     zh = copy.deepcopy(en)
@@ -188,3 +196,85 @@ def test_an_animation_alt_argument_is_translated_and_must_be_chinese(pair):
     untranslated = pair(edit_en=en, edit_zh=zh_left_in_english)
     assert len(untranslated.problems) == 1 and "alt= argument" in untranslated.problems[0]
     assert "is not Chinese" in untranslated.problems[0]
+
+
+def test_a_variant_is_fine_inside_the_chosen_term_and_alone_it_is_flagged(pair):
+    def collapsed(text):
+        def edit(nb):
+            nb.cells[0].source += f"\n\n{text}"
+        return edit
+    assert pair(edit_zh=collapsed("生成器发生了模式崩溃。")).ok
+    assert pair(edit_zh=collapsed("生成器崩溃了。")).problems == ["cell 1: avoid 崩溃（用 模式崩溃）"]
+    assert ts.avoided_terms(ts.ENGLISH / "GLOSSARY.md")["崩溃"] == "模式崩溃"   # the cell's （note） is not a term
+
+
+def test_an_also_written_variant_is_not_flagged(pair):
+    def edit(nb):
+        nb.cells[0].source += "\n\n批归一化（《动手学深度学习》称为批量规范化）让训练更稳。"
+    assert pair(edit_zh=edit).ok, "a 亦作 variant is another text's term, listed so readers find it"
+    assert ts.also_written(ts.ENGLISH / "GLOSSARY.md") == {"批量规范化": "批归一化"}
+    assert ts.avoided_terms(ts.ENGLISH / "GLOSSARY.md")["批量归一化"] == "批归一化"   # the term, without its note
+
+    def avoided(nb):
+        nb.cells[0].source += "\n\n批量归一化让训练更稳。"
+    assert pair(edit_zh=avoided).problems == ["cell 1: avoid 批量归一化（用 批归一化）"]
+    # an avoided variant inside a 亦作 variant is fine there too, and flagged elsewhere
+    avoid, also = {"规范化": "归一化"}, {"批量规范化": "批归一化"}
+    assert ts.forbidden_terms_in("批量规范化", avoid, also) == []
+    assert ts.forbidden_terms_in("像素规范化", avoid, also) == ["规范化（用 归一化）"]
+
+
+LABEL_EN = "The stable form, $-\\log \\sigma(a) \\quad (\\text{label } 1)$, is what it computes."
+LABEL_ZH = "稳定的形式 $-\\log \\sigma(a) \\quad (\\text{标签 } 1)$ 就是它计算的内容。"
+
+
+def with_markdown(source, english=False):
+    def edit(nb):
+        nb.cells[0].source += "\n\n" + source
+        if not english:
+            nb.cells[0].metadata["translation"] = {"source": ts.source_hash(ENGLISH_MD + "\n\n" + LABEL_EN)}
+    return edit
+
+
+def test_a_formula_may_translate_the_words_inside_text(pair):
+    s = pair(edit_en=with_markdown(LABEL_EN, english=True), edit_zh=with_markdown(LABEL_ZH))
+    assert s.ok, ts.report([s])
+
+
+def test_a_formula_changed_outside_text_is_still_reported(pair):
+    for changed in (LABEL_ZH.replace("} 1)", "} 2)"),                          # the mathematics changed
+                    LABEL_ZH.replace("(\\text{标签 } 1)", "(\\text{标签 }\\text{ 1})"),   # another \text{} group
+                    LABEL_ZH.replace("\\text{标签 } 1", "标签 1")):            # the \text{} gone
+        s = pair(edit_en=with_markdown(LABEL_EN, english=True), edit_zh=with_markdown(changed))
+        assert [p for p in s.problems if "formula" in p] == [
+            "cell 1: formula '$-\\\\log \\\\sigma(a) \\\\quad (\\\\text{label } 1)$' missing or changed"], changed
+
+
+def test_english_left_inside_text_is_untranslated(pair):
+    s = pair(edit_en=with_markdown(LABEL_EN, english=True), edit_zh=with_markdown(LABEL_EN.replace(
+        "The stable form,", "稳定的形式").replace(", is what it computes.", " 就是它计算的内容。")))
+    assert not s.problems and len(s.untranslated) == 1 and "\\text{label }" in s.untranslated[0]
+    assert ts.english_in_text("that is ") and ts.english_in_text("real half, ") and ts.english_in_text(" if ")
+    assert not [name for name in ("mean", "std", "out", "in", "DCGAN", "onehot", "data", "loss", "真实的一半，")
+                if ts.english_in_text(name)], "a name inside \\text{} (x - \\text{mean}) is not English prose"
+
+
+def test_a_print_that_spaces_full_width_punctuation_is_reported(pair):
+    def printing(english_line, chinese_line):
+        def en(nb):
+            nb.cells[1].source += "\n" + english_line
+
+        def zh(nb):
+            nb.cells[1].source += "\n" + chinese_line
+            nb.cells[1].metadata["translation"] = {"source": ts.source_hash(ENGLISH_CODE + "\n" + english_line)}
+        return pair(edit_en=en, edit_zh=zh)
+    spaced = printing('print("shape:", x.shape)', 'print("形状：", x.shape)')
+    assert len(spaced.problems) == 1 and "shows a space after '：'" in spaced.problems[0]
+    before = printing('print(x, "lower is better")', 'print(x, "，越小越好")')
+    assert len(before.problems) == 1 and "shows a space before '，'" in before.problems[0]
+    for fine in (('print(f"shape: {x.shape}")', 'print(f"形状：{x.shape}")'),        # an f-string in both editions
+                 ('print("shape:", x.shape)', 'print("形状为", x.shape)'),           # reworded, no punctuation
+                 ('print("shape:   ", x.shape)', 'print("形状：  ", x.shape)'),      # padded on purpose: columns
+                 ('print("shape:", x.shape, sep="")', 'print("形状：", x.shape, sep="")')):
+        s = printing(*fine)
+        assert s.ok, ts.report([s])

@@ -33,8 +33,10 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 BOOK = ROOT / "book"
 EDITIONS = {"en": NOTEBOOKS, "zh": NOTEBOOKS / "zh"}
-SHARED_PAGES = ["GLOSSARY.md", "SYMPTOMS.md"]  # one file for both editions (the glossary is bilingual)
+SHARED_PAGES = ["GLOSSARY.md"]  # one file for both editions (the glossary is bilingual)
+EDITION_PAGES = ["TEACHER_GUIDE.md", "SYMPTOMS.md"]  # each edition's own, beside its lessons
 # links of the zh lessons that leave notebooks/zh/: in the book the shared pages sit beside them
+# (and ../SYMPTOMS.md becomes the Chinese table, which sits there too)
 ZH_LINKS = {"](../GLOSSARY.md": "](GLOSSARY.md", "](../SYMPTOMS.md": "](SYMPTOMS.md",
             "](../../README.zh-CN.md)": "](index.md)"}
 NEEDED = {"sphinx": "sphinx", "myst_nb": "myst-nb", "sphinx_book_theme": "sphinx-book-theme",
@@ -78,14 +80,15 @@ def write_if_changed(path: Path, data: bytes) -> None:
 
 
 def stage(edition: str, source: Path) -> None:
-    """The edition's pages in ``source``: its lessons and teacher guide, the shared pages, a home page."""
+    """The edition's pages in ``source``: its lessons, teacher guide and symptoms table, the shared
+    glossary, a home page."""
     folder = EDITIONS[edition]
     lessons = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
     if not lessons:
         sys.exit(f"build_book: no lessons in {folder}")
     wanted = {"index.md"}
     write_if_changed(source / "index.md", (BOOK / f"home.{edition}.md").read_bytes())
-    for path in [*lessons, folder / "TEACHER_GUIDE.md", *(NOTEBOOKS / name for name in SHARED_PAGES)]:
+    for path in [*lessons, *(folder / name for name in EDITION_PAGES), *(NOTEBOOKS / name for name in SHARED_PAGES)]:
         text = path.read_text(encoding="utf-8")
         if edition == "zh":
             for old, new in ZH_LINKS.items():

@@ -156,6 +156,8 @@ def _bug_claims() -> list[Claim]:
           "gp_eps_per_pixel: penalty points off their lines"),
         c("gp_norm_wrong_dim.critic_slope", ">", slope_high, "healthy_wgan.critic_slope",
           "gp_norm_wrong_dim: critic slope above 1.5"),
+        c("gp_norm_not_flattened.critic_slope", ">", slope_high, "healthy_wgan.critic_slope",
+          "gp_norm_not_flattened: critic slope above 1.5"),
     ]
     warned = [c(f"{name}.warned", ">", 0.5, 0.0, f"{name}: the health panel gives its warning ({bug.warning})")
               for name, bug in BUGS.items()]
@@ -191,7 +193,7 @@ def toy_lab(seed: int) -> dict:
 TOY_CLAIMS = [
     Claim("toy_lab", "collapsed.modes", "<", 2.5, "balanced.modes", "ring, G 10x faster than D: at most 2 of 8 modes"),
     Claim("toy_lab", "balanced.modes", ">", 2.5, "collapsed.modes",
-          "ring, balanced (lesson 07's exercise: lr_D = 1e-3, 1500 steps): at least 3 of 8 modes"),
+          "ring, balanced (lr_D = 1e-3, 1500 steps): at least 3 of 8 modes"),
     Claim("toy_lab", "overpowered.extra_gap", ">", 0.1, 0.0, "ring, D 10x faster: D(x) - D(G(z)) 0.1 above balanced"),
     Claim("toy_lab", "overpowered.modes_lost", ">", 0.5, 0.0, "ring, D 10x faster: fewer modes than balanced"),
     Claim("toy_lab", "saturating.pull_ratio", ">", 1.0, None,

@@ -156,7 +156,8 @@ def main(argv=None) -> int:
               f"(make student STUDENT_ARGS=--force).", file=sys.stderr)
         return 1
     files = {name: notebook_text(copy) for name, copy in copies.items()}
-    for page in ("GLOSSARY.md", "SYMPTOMS.md"):   # the lessons link to them; the teacher guide stays behind
+    # the lessons link to them (the Chinese edition to its own zh/SYMPTOMS.md); the teacher guide stays behind
+    for page in ("GLOSSARY.md", "SYMPTOMS.md", "zh/SYMPTOMS.md"):
         if (args.notebooks / page).exists():
             files[page] = (args.notebooks / page).read_text(encoding="utf-8")
     try:

@@ -8,11 +8,16 @@ This tool reports, per lesson and cell:
 * drifted      a code cell is not the same program (ASTs compared without comments and without
                learner-facing strings: prose, f-strings, titles, labels, hints, alt texts), or
                its tags or folding differ;
-* untranslated a markdown paragraph still in English, or a lesson with no zh file;
-* problems     a formula of the English cell missing from its translation, a link that does not
-               lead to the zh lessons, a term the glossary says to avoid; a figure's alt text
+* untranslated a markdown paragraph still in English, English words left inside a formula's
+               \text{...}, or a lesson with no zh file;
+* problems     a formula of the English cell missing from its translation (a translation may change
+               only what is inside \text{...}: the words, never the mathematics), a link that does
+               not lead to the zh lessons, a term the glossary says to avoid (its 亦作 variants,
+               another text's standard terms, are fine); a figure's alt text
                (metadata.mystnb.image.alt, which the book gives the cell's pictures) in only one
-               of the two editions, or a zh alt text (or alt="..." argument) that is not Chinese.
+               of the two editions, or a zh alt text (or alt="..." argument) that is not Chinese;
+               a print() that puts its default space after full-width punctuation
+               (print("形状：", x) shows "形状： (28, 28)").
 
 Usage:
   python tools/translation_status.py                 report on every lesson; exit 1 if anything is off
@@ -48,6 +53,15 @@ MATH = re.compile(r"\$\$.+?\$\$|(?<![\\$])\$(?!\$).+?(?<!\\)\$", re.S)
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 CJK = re.compile(r"[\u3400-\u9fff]")
 ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+# \text{...} in a formula, one level of braces inside allowed: \text{the {best} D}
+TEXT = re.compile(r"\\text\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
+# one English word alone inside \text{} that is prose, not a name such as \text{mean} or \text{out}
+ENGLISH_TEXT_WORDS = {"if", "and", "or", "for", "where", "otherwise", "else", "when", "with", "is", "of", "the"}
+# "（亦作 批量规范化）" in a glossary 中文 cell: another standard text's term, listed so readers find it
+ALSO_WRITTEN = re.compile(r"[（(]亦作[：:\s]*([^）)]+)[）)]")
+# full-width punctuation that print()'s default space must not follow (or precede: "，" after a value)
+FULL_WIDTH_END = "：，。；、！？"
+FULL_WIDTH_START = "：，。；、！？）"
 
 
 def source_hash(text: str) -> str:
@@ -68,24 +82,47 @@ def glossary_rows(glossary: Path = GLOSSARY) -> list[list[str]]:
     return rows
 
 
+def _variants(cell: str) -> list[str]:
+    """The terms of a glossary cell, without their notes: "崩溃（单独使用时）、崩塌" -> 崩溃, 崩塌."""
+    cell = re.sub(r"（[^）]*）|\([^)]*\)", "", cell)
+    return [v.strip() for v in re.split(r"[、,，]", cell) if v.strip()]
+
+
+def chosen_term(cell: str) -> str:
+    """A glossary 中文 cell without its （亦作 ...） note: the term the edition uses."""
+    return ALSO_WRITTEN.sub("", cell).strip()
+
+
 def avoided_terms(glossary: Path = GLOSSARY) -> dict[str, str]:
     """{variant to avoid: the glossary's term} from the glossary tables' last column (避免)."""
     avoid = {}
     for cells in glossary_rows(glossary):
-        if cells[4]:
-            for variant in re.split(r"[、,，]", cells[4]):
-                if variant.strip():
-                    avoid[variant.strip()] = cells[1]
+        for variant in _variants(cells[4]):
+            avoid[variant] = chosen_term(cells[1])
     return avoid
 
 
-def forbidden_terms_in(text: str, avoid: dict[str, str]) -> list[str]:
-    """'variant (use term)' for every avoided variant in ``text`` (inside a chosen term it is fine)."""
+def also_written(glossary: Path = GLOSSARY) -> dict[str, str]:
+    """{variant: the glossary's term} from the 中文 cells' （亦作 ...） notes: the terms of another
+    standard text (d2l-zh's 批量规范化 for 批归一化), never flagged, so a reader who learned them
+    finds the edition's term beside them in the glossary."""
+    also = {}
+    for cells in glossary_rows(glossary):
+        for note in ALSO_WRITTEN.findall(cells[1]):
+            for variant in _variants(note):
+                also[variant] = chosen_term(cells[1])
+    return also
+
+
+def forbidden_terms_in(text: str, avoid: dict[str, str], also: dict[str, str] | None = None) -> list[str]:
+    """'variant (use term)' for every avoided variant in ``text``. Inside a chosen term it is fine
+    (崩溃 is avoided, 模式崩溃 is the term: "模式崩溃" is not flagged, "崩溃了" alone is), and so it
+    is inside a 亦作 variant of ``also``."""
     found = []
     for variant, term in avoid.items():
         cleaned = text
-        for chosen in {t for t in avoid.values() if variant in t}:
-            cleaned = cleaned.replace(chosen, "")
+        for allowed in sorted({t for t in [*avoid.values(), *(also or {})] if variant in t}, key=len, reverse=True):
+            cleaned = cleaned.replace(allowed, "")
         if variant in cleaned:
             found.append(f"{variant}（用 {term}）")
     return found
@@ -159,6 +196,45 @@ def math_with_chinese(source: str) -> list[str]:
     return found
 
 
+def _string_ends(node) -> tuple[str, str] | None:
+    """The first and last characters of a string argument's fixed text (an f-string's too)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value
+    elif isinstance(node, ast.JoinedStr) and node.values:
+        first, last = node.values[0], node.values[-1]
+        return (first.value[:1] if isinstance(first, ast.Constant) else "",
+                last.value[-1:] if isinstance(last, ast.Constant) else "")
+    else:
+        return None
+    return text[:1], text[-1:]
+
+
+def spaced_full_width(source: str) -> list[str]:
+    """print() calls whose default separator puts a space after full-width punctuation
+    (print("形状：", x) shows "形状： (28, 28)") or before it (print(x, "，越小越好")), each as
+    "print(...) shows a space after '：'". A string that ends in spaces is padded on purpose
+    (aligned columns) and is fine, and so is a print() with its own sep=."""
+    found = []
+    for node in ast.walk(ast.parse(_strip_magics(source))):
+        if not (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "print"):
+            continue
+        sep = next((k.value for k in node.keywords if k.arg == "sep"), None)
+        if sep is not None and not (isinstance(sep, ast.Constant) and sep.value == " "):
+            continue
+        marks = []
+        for left, right in zip(node.args, node.args[1:]):
+            left_ends, right_ends = _string_ends(left), _string_ends(right)
+            if left_ends and left_ends[1] and left_ends[1] in FULL_WIDTH_END:
+                marks.append(f"after {left_ends[1]!r}")
+            elif right_ends and right_ends[0] and right_ends[0] in FULL_WIDTH_START:
+                marks.append(f"before {right_ends[0]!r}")
+        if marks:
+            call = ast.unparse(node)
+            found.append(f"{call[:40] + ' ...' if len(call) > 40 else call} shows a space "
+                         f"{', '.join(dict.fromkeys(marks))}")
+    return found
+
+
 # ---- alt text of figures ----
 
 def alt_text(cell) -> str | None:
@@ -189,7 +265,7 @@ def alt_arguments(source: str) -> list[str]:
     return found
 
 
-def alt_problems(english_cell, zh_cell, avoid: dict[str, str]) -> list[str]:
+def alt_problems(english_cell, zh_cell, avoid: dict[str, str], also: dict[str, str] | None = None) -> list[str]:
     """What is wrong with the zh cell's alt texts, compared with the English cell's."""
     en_alt, zh_alt = alt_text(english_cell), alt_text(zh_cell)
     problems = []
@@ -207,7 +283,7 @@ def alt_problems(english_cell, zh_cell, avoid: dict[str, str]) -> list[str]:
         if reads_as_english(text):
             problems.append(f"{what} {text[:60]!r} is not Chinese: write it in Chinese, as the cell's other text")
         if what == "alt text":   # an alt= argument is part of the source, which is checked anyway
-            problems += [f"{what}: avoid {t}" for t in forbidden_terms_in(text, avoid)]
+            problems += [f"{what}: avoid {t}" for t in forbidden_terms_in(text, avoid, also)]
     return problems
 
 
@@ -215,6 +291,37 @@ def alt_problems(english_cell, zh_cell, avoid: dict[str, str]) -> list[str]:
 
 def formulas(text: str) -> list[str]:
     return MATH.findall(text)
+
+
+def formula_skeleton(formula: str) -> str:
+    """The formula with every \\text{...} emptied: what a translation must keep as it is."""
+    return TEXT.sub(r"\\text{}", formula)
+
+
+def formula_problems(english: str, chinese: str) -> list[str]:
+    """The English cell's formulas that its translation lacks or changed. The words inside
+    \\text{...} may be translated (the same number of \\text{} groups, everything outside them
+    identical): $(\\text{label } 1)$ may become $(\\text{标签 } 1)$."""
+    translated = {formula_skeleton(f) for f in formulas(chinese)}
+    return [f"formula {f!r} missing or changed" for f in formulas(english)
+            if f not in chinese and formula_skeleton(f) not in translated]
+
+
+def english_in_text(content: str) -> bool:
+    """True for the content of a \\text{} that is English words a reader should get in Chinese
+    (\\text{that is }, \\text{real half, }, \\text{ if }, \\text{label }); names such as
+    \\text{mean}, \\text{out}, \\text{DCGAN} (one word, nothing around it) stay."""
+    words = ENGLISH_WORD.findall(content)
+    if not words or CJK.search(content):
+        return False
+    return (len(words) >= 2 or content != content.strip() or bool(re.search(r"[,;:.]", content))
+            or words[0].lower() in ENGLISH_TEXT_WORDS)
+
+
+def english_text_in_formulas(text: str) -> list[str]:
+    """'\\text{...} in $...$' for every \\text{} of a zh cell's formulas still in English."""
+    return list(dict.fromkeys(f"\\text{{{content}}} in {formula[:50]!r}" for formula in formulas(text)
+                              for content in TEXT.findall(formula) if english_in_text(content)))
 
 
 def english_paragraphs(text: str) -> list[str]:
@@ -263,7 +370,8 @@ class LessonStatus:
         return not (self.missing or self.stale or self.drifted or self.untranslated or self.problems)
 
 
-def lesson_status(english_path: Path, zh_path: Path, avoid: dict[str, str]) -> LessonStatus:
+def lesson_status(english_path: Path, zh_path: Path, avoid: dict[str, str],
+                  also: dict[str, str] | None = None) -> LessonStatus:
     status = LessonStatus(english_path.name)
     if not zh_path.exists():
         status.missing = True
@@ -297,21 +405,24 @@ def lesson_status(english_path: Path, zh_path: Path, avoid: dict[str, str]) -> L
                 status.drifted.append(f"{where}: not the same program as the English cell")
             status.problems += [f"{where}: {text!r} mixes $math$ and Chinese, which a plot draws as boxes; "
                                 f"write the formula in plain Unicode (p̂, −log D(x))" for text in math_with_chinese(z.source)]
+            status.problems += [f"{where}: {p}: put the value in an f-string (f\"形状：{{x}}\") in both "
+                                f"editions, or reword the text" for p in spaced_full_width(z.source)]
         elif e.cell_type == "markdown":
             status.untranslated += [f"{where}: {p!r}" for p in english_paragraphs(z.source)]
-            status.problems += [f"{where}: formula {f!r} missing or changed"
-                                for f in formulas(e.source) if f not in z.source]
+            status.untranslated += [f"{where}: English words {t}: translate them (only \\text{{}} may "
+                                    f"differ from the English formula)" for t in english_text_in_formulas(z.source)]
+            status.problems += [f"{where}: {p}" for p in formula_problems(e.source, z.source)]
             status.problems += [f"{where}: {p}" for p in link_problems(z.source, zh_path.parent)]
-        status.problems += [f"{where}: avoid {t}" for t in forbidden_terms_in(z.source, avoid)]
-        status.problems += [f"{where}: {p}" for p in alt_problems(e, z, avoid)]
+        status.problems += [f"{where}: avoid {t}" for t in forbidden_terms_in(z.source, avoid, also)]
+        status.problems += [f"{where}: {p}" for p in alt_problems(e, z, avoid, also)]
     return status
 
 
 def course_status(only: list[str] | None = None, english: Path = ENGLISH, chinese: Path = CHINESE,
                   glossary: Path = GLOSSARY) -> list[LessonStatus]:
-    avoid = avoided_terms(glossary)
+    avoid, also = avoided_terms(glossary), also_written(glossary)
     lessons = [p for p in find_lessons(english) if not only or any(p.name.startswith(o) for o in only)]
-    return [lesson_status(p, chinese / p.name, avoid) for p in lessons]
+    return [lesson_status(p, chinese / p.name, avoid, also) for p in lessons]
 
 
 def report(statuses: list[LessonStatus]) -> str:

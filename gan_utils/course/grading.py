@@ -14,7 +14,10 @@ from .student import is_solution, placeholder_source
 POINTS_PER_CHECK = 1
 TIMEOUT = {"fast": 600, "full": 3600}   # seconds per cell: nbgrader's default of 30 s stops a training cell
 CHECK_CALL = re.compile(r"\b(checks\.check_\w+|check_mystery)\(")
-ANSWER_IN_SIGHT = re.compile(r"""check_(?:choice|value)\(\s*(\w+)\s*,\s*(?:["']\w["']|-?[\d.]+\s*[,)])""")
+# a check whose expected answer the cell holds, in plain sight or sealed (base64 is no secret to a
+# student who is graded): the nbgrader copy moves it into a hidden test
+ANSWER_IN_CELL = re.compile(r"""check_(?:choice|value)\(\s*(\w+)\s*,\s*"""
+                            r"""(?:["']\w["']|-?[\d.]+\s*[,)]|(?:checks\.)?sealed\()""")
 HIDDEN_NOTE = {"en": "# The answer is checked when your work is graded; this cell only checks that you gave one.",
                "zh": "# 答案在评分时检查；这个单元格只检查你是否已经作答。"}
 ANSWERED = {"en": "replace the ... with your answer, run that cell, then run this one again",
@@ -56,7 +59,7 @@ def nbgrader_notebook(notebook, lang: str = "en"):
             cell.metadata["nbgrader"] = _cell_kind(f"answer_{index}", solution=True)
             awaiting_check = index
         elif awaiting_check is not None and CHECK_CALL.search(cell.source):
-            answers = dict.fromkeys(ANSWER_IN_SIGHT.findall(cell.source))
+            answers = dict.fromkeys(ANSWER_IN_CELL.findall(cell.source))
             if answers:
                 visible = "\n".join(f"assert {name} is not ..., {ANSWERED[lang]!r}" for name in answers)
                 cell.source = (f"{HIDDEN_NOTE[lang]}\n{visible}\n### BEGIN HIDDEN TESTS\n{cell.source}\n"

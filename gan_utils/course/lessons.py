@@ -15,6 +15,7 @@ LESSONS_PACKAGE = "gan_utils.lessons"
 EDITIONS = {"en": "", "zh": "zh"}   # each edition's subfolder, as in the clone's notebooks/
 LANGUAGES = ("en", "zh", "all")
 PAGES = ("GLOSSARY.md", "SYMPTOMS.md")   # the lessons link to them (the Chinese edition as ../)
+EDITION_PAGES = ("SYMPTOMS.md",)   # translated: each edition's own beside its lessons (zh/SYMPTOMS.md)
 TEACHER_PAGE = "TEACHER_GUIDE.md"   # it holds the answers, so student copies leave it out
 LESSON_NAME = re.compile(r"\d\d_\w+\.ipynb")
 
@@ -41,7 +42,8 @@ def editions(lang: str) -> list[str]:
 def course_files(lang: str = "en", student: bool = False) -> dict[str, str]:
     """What a copy of the course holds, as {relative path: text}: each edition's lessons (student
     copies when ``student``: solutions replaced by placeholders, outputs cleared), the glossary
-    and symptoms table they link to, and the teacher guide unless ``student``. A lesson that cannot
+    and symptoms table they link to (and each edition's own symptoms table beside its lessons), and
+    the teacher guide unless ``student``. A lesson that cannot
     be read or converted raises CourseFilesError saying how to restore it."""
     try:
         return _read_course_files(lang, student)
@@ -81,6 +83,9 @@ def _read_course_files(lang: str, student: bool) -> dict[str, str]:
         for edition in editions(lang):
             files |= {path: item.read_text(encoding="utf-8")
                       for path, item in _edition_files(edition) if item.name == TEACHER_PAGE}
+    for edition in editions(lang):
+        files |= {path: item.read_text(encoding="utf-8")
+                  for path, item in _edition_files(edition) if item.name in EDITION_PAGES}
     for page in PAGES:
         files[page] = shipped_lessons().joinpath(page).read_text(encoding="utf-8")
     return files

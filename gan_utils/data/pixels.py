@@ -80,7 +80,7 @@ def check_image_batch(images, channels: int | None = None, size: int | None = No
             hint = say(" Add the channel dimension with .unsqueeze(1).", "用 .unsqueeze(1) 加上通道维。")
         elif images.dim() == 2:
             hint = say(" For flat MLP output use .view(-1, 1, 28, 28).",
-                       "MLP 输出的是展平的向量：用 .view(-1, 1, 28, 28)。")
+                       "如果这是 MLP 展平后的输出，用 .view(-1, 1, 28, 28) 把它变回图像。")
         raise ImageShapeError(say(f"{name} should be a batch shaped {want}, got {shape}.",
                                   f"{name} 应是形状为 {want} 的一批图像，得到的是 {shape}。") + hint)
     if channels is not None and shape[1] != channels:
@@ -176,9 +176,9 @@ def _discriminator_range_error(images: torch.Tensor, name: str, low: float, high
 def _tensor_hint(value) -> str:
     """How to turn a common wrong container into an image tensor."""
     if isinstance(value, np.ndarray):
-        return " Convert it with torch.from_numpy(...)."
+        return say(" Convert it with torch.from_numpy(...).", "用 torch.from_numpy(...) 转换。")
     if isinstance(getattr(value, "images", None), torch.Tensor):
-        return " It holds its images in .images: pass that."
+        return say(" It holds its images in .images: pass that.", "它的图像在 .images 里：请传入 .images。")
     return ""
 
 

@@ -129,6 +129,17 @@ BUGS = {bug.name: bug for bug in (
         diagnosis_zh="沿批次为每个像素各取一个范数，而不是每张图像一个："
                      "评判器的实际斜率稳定在远离 1 的地方。",
         kind="wgan"),
+    # the one public repositories shipped: caogang/wgan-gp#25, eriklindernoren/PyTorch-GAN#20
+    Bug("gp_norm_not_flattened", "the penalty's gradient norm taken before flattening", "gradient_penalty",
+        "return (grads.flatten(1).norm(dim=1) - 1).square().mean()",
+        "return (grads.norm(2, dim=1) - 1).square().mean()",
+        "on (N, 1, 28, 28) gradients, dim=1 is the channel: one norm per pixel, each pushed to 1, so "
+        "the penalty pulls the critic's slope up towards sqrt(784) = 28 instead of holding it at 1.",
+        warning="critic_slope",
+        title_zh="惩罚项的梯度范数在展平之前计算",
+        diagnosis_zh="对形状为 (N, 1, 28, 28) 的梯度来说，dim=1 是通道维：每个像素各得一个范数，"
+                     "每个都被推向 1，于是惩罚项把评判器的斜率往上拉向 sqrt(784) = 28，而不是把它约束在 1。",
+        kind="wgan"),
 )}
 
 
@@ -148,7 +159,7 @@ def get_bug(name: str) -> Bug:
     """The bug called ``name``, or a clear error listing the names there are."""
     if name not in BUGS:
         raise ValueError(say(f"there is no bug called {name!r}; the lab has: {', '.join(BUGS)}",
-                             f"没有名为 {name!r} 的错误；实验室里有：{', '.join(BUGS)}。"))
+                             f"没有名为 {name!r} 的错误；实验室里有：{'、'.join(BUGS)}。"))
     return BUGS[name]
 
 

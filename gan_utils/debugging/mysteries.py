@@ -38,7 +38,7 @@ def check_mystery(number: int, answer) -> CheckResult:
         return CheckResult(False, say(f"❌ Not yet: {answer!r} is not a bug of the lab; choose one of "
                                       f"{', '.join(BUGS)}.",
                                       f"❌ 还不对：{answer!r} 不是实验室里的错误；请从这些名字中选一个："
-                                      f"{', '.join(BUGS)}。"))
+                                      f"{'、'.join(BUGS)}。"))
     bug = BUGS[answer]
     if answer == expected:
         return CheckResult(True, say(f"✅ Correct! {bug.diagnosis}", f"✅ 正确！{bug.diagnosis_zh}"))

@@ -13,6 +13,7 @@ from ..train.guards import LOSSES
 from ..train.trainer import GANTrainer
 from .coverage import Coverage, mode_coverage
 from .data import mode_centers, sample_toy
+from .names import toy_name
 
 TOY_LOSSES = LOSSES
 
@@ -84,7 +85,8 @@ class ToyGAN(GANTrainer):
         check_whole_number(snapshot_every, "snapshot_every (steps between pictures of G's points)")
         if not self.snapshots:
             self.history.add_snapshot(self.step, self.sample_fixed())
-        hooks = [ProgressBar(steps, f"{self.data}, {self.loss}", enabled=progress, leave=False),
+        hooks = [ProgressBar(steps, f"{toy_name(self.data)}, {toy_name(self.loss)}", enabled=progress,
+                             leave=False),
                  Snapshots(every_steps=snapshot_every)]
         if live is not None:
             hooks.append(LiveUpdates(live, live_every))
@@ -115,6 +117,12 @@ class ToyGAN(GANTrainer):
         centers = self._mode_centers()
         return ([step for step, _ in self.snapshots],
                 [mode_coverage(points, centers).modes_covered for _, points in self.snapshots])
+
+    def centre_history(self) -> tuple[list[int], torch.Tensor]:
+        """(steps, centres (S, 2)): the mean of G's points at every snapshot, where its cloud, or its
+        clump, sat. Lesson 07 draws this path to show a collapsed G's clump travelling."""
+        return ([step for step, _ in self.snapshots],
+                torch.stack([points.mean(dim=0) for _, points in self.snapshots]))
 
     def _mode_centers(self) -> torch.Tensor:
         if self.centers is None:

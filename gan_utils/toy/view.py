@@ -13,6 +13,7 @@ from ..viz.colors import CRITIC, FAKE, GUIDE, HEALTHY, INK, PAPER, PULL, REAL, S
 from ..viz.curves import moving_average
 from ..viz.live import LiveView
 from .data import sample_toy
+from .names import toy_name
 
 EXTENT = (-3.0, 3.0, -3.0, 3.0)   # x_min, x_max, y_min, y_max of the pictures
 
@@ -95,8 +96,9 @@ def draw_toy_gan(lab, ax=None, resolution: int = 100, arrows: int = 150, arrow_s
         ax.quiver(tail[:, 0], tail[:, 1], pull[:, 0], pull[:, 1], angles="xy", scale_units="xy",
                   scale=1.0, width=0.004, color=PULL, alpha=0.9)
     _frame(ax)
-    ax.set_title(title or say(f"{lab.data}, {lab.loss}: {lab.d_updates} D and {lab.g_updates} G updates",
-                              f"{lab.data}，{lab.loss}：D 更新 {lab.d_updates} 次，G 更新 {lab.g_updates} 次"))
+    data, loss = toy_name(lab.data), toy_name(lab.loss)
+    ax.set_title(title or say(f"{data}, {loss}: {lab.d_updates} D and {lab.g_updates} G updates",
+                              f"{data}，{loss}：D 更新 {lab.d_updates} 次，G 更新 {lab.g_updates} 次"))
     ax.legend(loc="upper right", fontsize=7, markerscale=3)
     return ax
 
@@ -107,7 +109,7 @@ def plot_toy_history(lab, ax=None, smooth: int = 50):
     ax = ax or plt.subplots(figsize=(5, 3))[1]
     steps = lab.history["step"]
     if not steps:
-        ax.text(0.5, 0.5, "no full steps yet", ha="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, say("no full steps yet", "还没有完整的训练步"), ha="center", transform=ax.transAxes)
         return ax
     if lab.loss == "wgan-gp":
         estimate = lab.history["wasserstein"]
@@ -132,6 +134,28 @@ def mean_pull(lab, n: int = 500) -> float:
     return float(gradient_field(lab.D, lab.sample(n), lab.loss).norm(dim=1).mean())
 
 
+def draw_centre_path(lab, ax=None, title: str | None = None):
+    """Where the centre of G's points went: their mean at every snapshot (``ToyGAN.centre_history``),
+    joined in order and coloured by step, over the real points (black) and G's last points (orange)."""
+    import matplotlib.pyplot as plt
+    ax = ax or plt.subplots(figsize=(5, 5))[1]
+    real = _real_points(lab, 1000)
+    ax.scatter(real[:, 0], real[:, 1], s=2, c=INK, alpha=0.25, label=say("real", "真实"))
+    last = lab.snapshots[-1][1]
+    ax.scatter(last[:, 0], last[:, 1], s=3, c=FAKE, alpha=0.3, label=say("G's points at the end", "结束时 G 的点"))
+    steps, centres = lab.centre_history()
+    ax.plot(centres[:, 0], centres[:, 1], color=GUIDE, lw=1, zorder=3)
+    dots = ax.scatter(centres[:, 0], centres[:, 1], c=steps, cmap="viridis", s=18, zorder=4,
+                      label=say("centre of G's points", "G 的点的中心"))
+    plt.colorbar(dots, ax=ax, fraction=0.046, pad=0.03, label=say("step", "步数"))
+    ax.annotate(say("start", "起点"), centres[0].tolist(), xytext=(6, 6), textcoords="offset points", fontsize=8)
+    _frame(ax)
+    ax.set_title(title or say(f"{toy_name(lab.data)}, {toy_name(lab.loss)}: the centre of G's points",
+                              f"{toy_name(lab.data)}，{toy_name(lab.loss)}：G 的点的中心"), fontsize=10)
+    ax.legend(loc="upper right", fontsize=7, markerscale=3)
+    return ax
+
+
 def toy_animation(lab, interval: int = 150):
     """A matplotlib animation of G's points at each snapshot over the real data (show it in a notebook
     with ``gan_utils.viz.animation_player``)."""
@@ -148,7 +172,8 @@ def toy_animation(lab, interval: int = 150):
     def show(index):
         step, fake = lab.snapshots[index]
         points.set_offsets(fake.numpy())
-        ax.set_title(say(f"{lab.data}, {lab.loss}: step {step}", f"{lab.data}，{lab.loss}：第 {step} 步"))
+        data, loss = toy_name(lab.data), toy_name(lab.loss)
+        ax.set_title(say(f"{data}, {loss}: step {step}", f"{data}，{loss}：第 {step} 步"))
         return (points,)
 
     animation = FuncAnimation(fig, show, frames=len(lab.snapshots), interval=interval, blit=False)

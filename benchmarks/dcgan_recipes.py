@@ -1,0 +1,115 @@
+"""Lesson 04's DCGAN recipes at equal epochs, over several seeds, scored as lesson 04 scores them.
+
+* ``classic``: section 3's run (BatchNorm in D, Adam lr 2e-4, betas (0.5, 0.999)); seed 0 is the
+  run a learner makes in full mode.
+* ``sn_ttur``: the shipped pretrained ``dcgan``'s recipe, read from its card (a spectrally
+  normalized D without BatchNorm, D four times faster than G, betas (0, 0.9)), but trained for
+  the same epochs as the others rather than the card's 200.
+* ``beta1_0.9``: exercise 5's ablation, the classic recipe with Adam's default beta1 = 0.9 (the
+  exercise compares the class entropy of 1000 samples after one epoch: ``--recipes classic beta1_0.9
+  --epochs 1 --samples 1000``).
+
+Each run trains with the course's GANTrainer on the bundled 5000 digits (78 steps of 64 an epoch)
+and, at every epoch in ``--epochs``, prints one line: the scores of ``metrics.score_generator`` on
+``--samples`` generated digits (Frechet distance, with the real-vs-real floor; class entropy; the
+rarest and the commonest digit's share), the mean D(x) and D(G(z)) over all the steps so far, and
+the class entropy of the 64 fixed-noise images. A summary per recipe
+follows. Runs on the course's device (``get_device()``); 30 epochs take a minute or two on a
+2-core CPU.
+
+Usage:  python benchmarks/dcgan_recipes.py [--recipes classic sn_ttur] [--seeds 0 1] [--epochs 30]
+                                           [--samples 2500]
+"""
+import argparse
+import time
+
+import torch
+
+from gan_utils import InMemoryBatches, get_device, load_mnist, seed_everything
+from gan_utils.metrics import class_entropy, score_generator
+from gan_utils.models import DCGANDiscriminator, DCGANGenerator, weights_init
+from gan_utils.pretrained import pretrained_card
+from gan_utils.train import GANTrainer
+
+CLASSIC = {"lr": 2e-4, "betas": (0.5, 0.999)}   # lesson 04, section 3
+
+
+def recipe(name: str) -> tuple[dict, dict]:
+    """(D's options, the trainer's options) of a recipe."""
+    if name == "classic":
+        return {}, CLASSIC
+    if name == "beta1_0.9":
+        return {}, CLASSIC | {"betas": (0.9, 0.999)}
+    if name == "sn_ttur":
+        card = pretrained_card("dcgan")
+        options = card["trainer_options"]
+        return card["discriminator"], {"lr": options["lr"], "lr_D": options["lr_D"], "betas": tuple(options["betas"])}
+    raise ValueError(f"unknown recipe {name!r}; choose classic, sn_ttur or beta1_0.9")
+
+
+def run(name: str, seed: int, checks: list[int], mnist, device, samples: int) -> list[dict]:
+    """Train one recipe with one seed (weights, batches and z all from ``seed``, as section 3 does
+    with seed 0) and return its scores at each epoch of ``checks``."""
+    D_options, options = recipe(name)
+    seed_everything(seed)
+    G, D = DCGANGenerator(), DCGANDiscriminator(**D_options)
+    torch.manual_seed(seed)   # section 3 seeds again right before weights_init
+    G.apply(weights_init), D.apply(weights_init)
+    trainer = GANTrainer(G, D, InMemoryBatches(mnist.images, batch_size=64, seed=seed), seed=seed,
+                         device=device, **options)
+    results, seconds = [], 0.0
+    for epoch in sorted(checks):
+        start = time.perf_counter()
+        trainer.fit(epoch - trainer.epoch, progress=False)
+        seconds += time.perf_counter() - start
+        scores = score_generator(trainer.G, mnist.images, n=samples)
+        shares = scores["class_histogram"]
+        history = trainer.history
+        results.append({"recipe": name, "seed": seed, "epoch": epoch, "fd": scores["frechet_distance"],
+                        "floor": scores["real_floor"], "entropy": scores["class_entropy"],
+                        "rarest": min(range(10), key=shares.__getitem__), "rarest_share": min(shares),
+                        "commonest": max(range(10), key=shares.__getitem__), "commonest_share": max(shares),
+                        "D_x": history.mean("D_x"), "D_G_z": history.mean("D_G_z1"),
+                        "fixed_entropy": class_entropy(trainer.sample_fixed()), "train_s": seconds})
+        print(line(results[-1]), flush=True)
+    return results
+
+
+def line(r: dict) -> str:
+    return (f"{r['recipe']:<10} seed {r['seed']}  epoch {r['epoch']:>3}: FD {r['fd']:7.1f} (floor {r['floor']:.1f})  "
+            f"entropy {r['entropy']:.2f}  rarest {r['rarest']} {r['rarest_share']:.1%}, commonest "
+            f"{r['commonest']} {r['commonest_share']:.1%}  |  mean D(x) {r['D_x']:.3f}, D(G(z)) {r['D_G_z']:.3f}, "
+            f"gap {r['D_x'] - r['D_G_z']:.3f}; fixed-noise entropy {r['fixed_entropy']:.2f}  |  "
+            f"{r['train_s']:.0f} s of training")
+
+
+def summary(results: list[dict]) -> None:
+    print("\nper recipe and epoch, over the seeds: mean [min, max]")
+    for key in sorted({(r["recipe"], r["epoch"]) for r in results}, key=lambda k: (k[1], k[0])):
+        rows = [r for r in results if (r["recipe"], r["epoch"]) == key]
+        parts = []
+        for figure, label in [("fd", "FD"), ("entropy", "entropy"), ("rarest_share", "rarest share"),
+                              ("gap", "D(x) - D(G(z))"), ("fixed_entropy", "fixed-noise entropy")]:
+            values = [r["D_x"] - r["D_G_z"] if figure == "gap" else r[figure] for r in rows]
+            parts.append(f"{label} {sum(values) / len(values):.3g} [{min(values):.3g}, {max(values):.3g}]")
+        print(f"{key[0]:<10} epoch {key[1]:>3} ({len(rows)} seeds): " + ", ".join(parts))
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--recipes", nargs="+", default=["classic", "sn_ttur"],
+                        choices=["classic", "sn_ttur", "beta1_0.9"])
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1])
+    parser.add_argument("--epochs", nargs="+", type=int, default=[30], help="score at each of these epochs")
+    parser.add_argument("--samples", type=int, default=2500, help="generated digits per score")
+    args = parser.parse_args(argv)
+    device = get_device()
+    mnist = load_mnist(source="bundled", verbose=False)
+    print(f"device: {device}, torch {torch.__version__}, {torch.get_num_threads()} CPU threads")
+    results = [r for name in args.recipes for seed in args.seeds
+               for r in run(name, seed, args.epochs, mnist, device, args.samples)]
+    summary(results)
+
+
+if __name__ == "__main__":
+    main()
