@@ -74,7 +74,9 @@ def graded(check):
 
 
 def _correct(detail: str = "") -> CheckResult:
-    return CheckResult(True, say("✅ Correct!", "✅ 正确！") + (f" {detail}" if detail else ""))
+    if not detail:
+        return CheckResult(True, say("✅ Correct!", "✅ 正确！"))
+    return CheckResult(True, say(f"✅ Correct! {detail}", f"✅ 正确！{detail}"))   # no space after "！"
 
 
 def _not_yet_prefix() -> str:
@@ -98,7 +100,6 @@ def _placeholder() -> str:
 @graded
 def check_value(answer, expected: "float | Sealed", tol: float = 1e-4, hint: str | None = None) -> CheckResult:
     """A single number, correct within ``tol`` (absolute, or relative for large values)."""
-    is_sealed = isinstance(expected, Sealed)
     expected = float(_unsealed(expected))
     if _missing(answer):
         return _not_yet(_placeholder())
@@ -113,7 +114,7 @@ def check_value(answer, expected: "float | Sealed", tol: float = 1e-4, hint: str
         return _not_yet(say(f"expected a number, got {type(answer).__name__} {answer!r}.",
                            f"需要一个数，得到的是 {type(answer).__name__} {answer!r}。"))
     if math.isclose(value, expected, rel_tol=tol, abs_tol=tol):
-        return _correct() if is_sealed else _correct(f"({value:.6g})")  # a saved output must not spoil it
+        return _correct()   # no number: a saved output must not show the answer
     return _not_yet(say(f"your answer is {value:.6g}; that is not it.", f"你的答案是 {value:.6g}，不对。"), hint)
 
 

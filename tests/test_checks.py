@@ -8,6 +8,7 @@ from gan_utils.checks import (check_at_least, check_choice, check_function, chec
 
 def test_check_value():
     assert check_value(0.5, 0.5) and check_value(torch.tensor(0.50001), 0.5)
+    assert repr(check_value(78, 78)) == "✅ Correct!"   # no number: a saved output must not show the answer
     wrong = check_value(0.7, 0.5, hint="think about the equilibrium")
     assert not wrong and "0.7" in repr(wrong) and "equilibrium" in repr(wrong)
     assert not check_value(..., 0.5) and "replace the ..." in repr(check_value(..., 0.5))

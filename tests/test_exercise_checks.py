@@ -17,8 +17,17 @@ CHECKS = {"check_choice", "check_value"}
 
 
 def code_cells(path: Path) -> list[str]:
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    return ["".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"]
+    return ["".join(cell["source"]) for cell in code_cells_with_outputs(path)]
+
+
+def code_cells_with_outputs(path: Path) -> list[dict]:
+    return [cell for cell in json.loads(path.read_text(encoding="utf-8"))["cells"] if cell["cell_type"] == "code"]
+
+
+def saved_text(cell: dict) -> str:
+    """What the notebook shows under a cell before anyone runs it."""
+    return "".join("".join(out.get("text", "")) + "".join(out.get("data", {}).get("text/plain", ""))
+                   for out in cell.get("outputs", []))
 
 
 def python_of(source: str) -> ast.Module:
@@ -103,6 +112,14 @@ def test_no_check_cell_shows_its_answer(path):
                 if leaks:
                     problems.append(f"{where}: the cell spells out its sealed answer in {leaks!r}")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: str(p.relative_to(NOTEBOOKS)))
+def test_no_saved_output_of_a_numeric_check_shows_the_number(path):
+    """A lesson opens with its check cells' saved outputs in view: "Correct! (78)" would give it away."""
+    shown = [f"code cell {number + 1}: {saved_text(cell)!r}" for number, cell in enumerate(code_cells_with_outputs(path))
+             if "check_value" in "".join(cell["source"]) and re.search(r"(Correct!|正确！)\s*\(\s*-?[\d.]", saved_text(cell))]
+    assert not shown, "\n".join(shown)
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: str(p.relative_to(NOTEBOOKS)))

@@ -1,8 +1,9 @@
 """Conditional DCGAN: both players are told which digit to draw or judge.
 
 The generator gets z with a one-hot label appended; the discriminator gets the image with the
-label painted as one extra map per class (1 + 10 input channels for digits) and judges
-"real *and* matching its label".
+label painted as one extra map per class (1 + 10 input channels for digits) and judges whether the
+image is a real digit of that label rather than G's drawing of it. Trained the plain way, it never
+sees a real image with a wrong label, so nothing teaches it to reject one (lesson 05, section 8).
 """
 import torch
 from torch import nn

@@ -2,8 +2,9 @@
 
 Two configurations: 28x28 digits (the CPU default) and the original 64x64 one (faces), chosen
 with ``image_size``. ``weights_init`` applies the DCGAN paper's initialization.
-``DCGANDiscriminator(spectral_norm=True)`` swaps D's BatchNorm for spectral normalization, the
-change that makes the shipped pretrained DCGAN draw every digit (lesson 04 explains it).
+``DCGANDiscriminator(spectral_norm=True)`` swaps D's BatchNorm for spectral normalization: the
+discriminator the shipped pretrained DCGAN was trained with (lesson 04, section 8, shows what runs
+of equal epochs do and do not show about it).
 """
 import numbers
 
@@ -97,8 +98,10 @@ class DCGANGenerator(nn.Module):
 class DCGANDiscriminator(nn.Module):
     """images (N, channels, image_size, image_size) in [-1, 1] -> one logit per image (N, 1).
 
-    ``spectral_norm=True``: every conv is spectrally normalized and D has no BatchNorm, so D cannot
-    judge a whole batch at once and its verdicts change smoothly (better coverage of all digits).
+    ``spectral_norm=True``: every conv is spectrally normalized (its weight divided by an estimate of
+    its largest singular value) and D has no BatchNorm, so D does not judge an image partly by its
+    batch. The shipped pretrained DCGAN uses it; lesson 04, section 8, compares it with the classic
+    recipe at equal epochs.
     ``bias=True`` gives the convolutions biases. Without BatchNorm (which brings its own shift) a
     bias-free D gives every all-grey image the logit 0 ("unsure"), a place a generator can hide in.
     """

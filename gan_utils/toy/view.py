@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from ..language import say
-from ..viz.colors import CRITIC, FAKE, GUIDE, HEALTHY, INK, PAPER, PULL, REAL, SURFACE_CMAP
+from ..viz.colors import CRITIC, FAKE, GUIDE, HEALTHY, INK, PAPER, PULL, REAL, SURFACE_CMAP, TIME_CMAP
 from ..viz.curves import moving_average
 from ..viz.live import LiveView
 from .data import sample_toy
@@ -145,7 +145,7 @@ def draw_centre_path(lab, ax=None, title: str | None = None):
     ax.scatter(last[:, 0], last[:, 1], s=3, c=FAKE, alpha=0.3, label=say("G's points at the end", "结束时 G 的点"))
     steps, centres = lab.centre_history()
     ax.plot(centres[:, 0], centres[:, 1], color=GUIDE, lw=1, zorder=3)
-    dots = ax.scatter(centres[:, 0], centres[:, 1], c=steps, cmap="viridis", s=18, zorder=4,
+    dots = ax.scatter(centres[:, 0], centres[:, 1], c=steps, cmap=TIME_CMAP, s=18, zorder=4,
                       label=say("centre of G's points", "G 的点的中心"))
     plt.colorbar(dots, ax=ax, fraction=0.046, pad=0.03, label=say("step", "步数"))
     ax.annotate(say("start", "起点"), centres[0].tolist(), xytext=(6, 6), textcoords="offset points", fontsize=8)

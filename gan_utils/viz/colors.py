@@ -20,6 +20,7 @@ CRITIC = "purple"        # a WGAN critic's curves
 PAPER = "white"          # figure and text-box backgrounds
 FRAME = "lightgray"      # the edge of a text box
 SURFACE_CMAP = "RdBu"    # D(x) over the 2D plane: red "fake" to blue "real" (ColorBrewer: colour-blind safe)
+TIME_CMAP = "viridis"    # a path coloured by training step, early to late (perceptually uniform, colour-blind safe)
 
 # Colours drawn next to each other that a reader must tell apart (each pair is tested).
 PAIRS = {
