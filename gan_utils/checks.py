@@ -97,10 +97,8 @@ def _placeholder() -> str:
                "把 ... 换成你的答案，运行那个单元格，再运行这个检查。")
 
 
-@graded
-def check_value(answer, expected: "float | Sealed", tol: float = 1e-4, hint: str | None = None) -> CheckResult:
-    """A single number, correct within ``tol`` (absolute, or relative for large values)."""
-    expected = float(_unsealed(expected))
+def _number(answer) -> "float | CheckResult":
+    """The learner's answer as a float, or the "Not yet" that says why it is not a single number."""
     if _missing(answer):
         return _not_yet(_placeholder())
     if isinstance(answer, torch.Tensor):
@@ -109,10 +107,19 @@ def check_value(answer, expected: "float | Sealed", tol: float = 1e-4, hint: str
                                f"需要一个数，得到的是形状为 {tuple(answer.shape)} 的张量。"))
         answer = answer.item()
     try:
-        value = float(answer)
+        return float(answer)
     except (TypeError, ValueError):
         return _not_yet(say(f"expected a number, got {type(answer).__name__} {answer!r}.",
                            f"需要一个数，得到的是 {type(answer).__name__} {answer!r}。"))
+
+
+@graded
+def check_value(answer, expected: "float | Sealed", tol: float = 1e-4, hint: str | None = None) -> CheckResult:
+    """A single number, correct within ``tol`` (absolute, or relative for large values)."""
+    expected = float(_unsealed(expected))
+    value = _number(answer)
+    if isinstance(value, CheckResult):
+        return value
     if math.isclose(value, expected, rel_tol=tol, abs_tol=tol):
         return _correct()   # no number: a saved output must not show the answer
     return _not_yet(say(f"your answer is {value:.6g}; that is not it.", f"你的答案是 {value:.6g}，不对。"), hint)
@@ -121,15 +128,9 @@ def check_value(answer, expected: "float | Sealed", tol: float = 1e-4, hint: str
 @graded
 def check_at_least(answer, minimum: float, hint: str | None = None, as_percent: bool = False) -> CheckResult:
     """A measured number that must reach ``minimum`` (a threshold the exercise states, not a secret)."""
-    if _missing(answer):
-        return _not_yet(_placeholder())
-    if isinstance(answer, torch.Tensor) and answer.numel() == 1:
-        answer = answer.item()
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return _not_yet(say(f"expected a number, got {type(answer).__name__} {answer!r}.",
-                           f"需要一个数，得到的是 {type(answer).__name__} {answer!r}。"))
+    value = _number(answer)
+    if isinstance(value, CheckResult):
+        return value
     shown = (lambda v: f"{v:.1%}") if as_percent else (lambda v: f"{v:.4g}")
     if value >= minimum:
         return _correct(say(f"({shown(value)}, at least {shown(minimum)})", f"（{shown(value)}，不低于 {shown(minimum)}）"))
