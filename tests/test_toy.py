@@ -73,8 +73,9 @@ def test_gradient_field_matches_the_hand_derivatives_for_a_linear_D():
     assert torch.allclose(gradient_field(D, points, "non-saturating"), (1 - d_of_x) * w, atol=1e-6)
     assert torch.allclose(gradient_field(D, points, "saturating"), d_of_x * w, atol=1e-6)
     assert torch.allclose(gradient_field(D, points, "wgan-gp"), w.expand(10, 2), atol=1e-6)
+    assert torch.allclose(gradient_field(D, points, "hinge"), w.expand(10, 2), atol=1e-6)   # -D on logits
     with pytest.raises(ValueError, match="unknown loss"):
-        generator_loss_per_point(torch.zeros(3, 1), "hinge")
+        generator_loss_per_point(torch.zeros(3, 1), "least-squares")
 
 
 def test_toy_gan_steps_update_the_right_network_and_repeat_with_a_seed():
@@ -97,8 +98,8 @@ def test_toy_gan_steps_update_the_right_network_and_repeat_with_a_seed():
 
 
 def test_toy_gan_rejects_bad_settings_with_clear_messages():
-    with pytest.raises(ValueError, match="non-saturating, saturating, wgan-gp"):
-        ToyGAN(loss="hinge")
+    with pytest.raises(ValueError, match="non-saturating, saturating, hinge, wgan-gp"):
+        ToyGAN(loss="least-squares")
     with pytest.raises(ValueError, match="d_steps"):
         ToyGAN(d_steps=0)
     with pytest.raises(ValueError, match="no separate modes"):

@@ -11,6 +11,7 @@ DISPLAY_NAMES = {
     # the losses (TOY_LOSSES)
     "non-saturating": ("non-saturating", "非饱和"),
     "saturating": ("saturating", "饱和"),
+    "hinge": ("hinge", "铰链"),
     "wgan-gp": ("wgan-gp", "WGAN-GP"),
     # the runs of lesson 07
     "healthy": ("healthy", "健康"),

@@ -43,9 +43,9 @@ def generator_loss_per_point(scores: torch.Tensor, loss: str) -> torch.Tensor:
         return F.softplus(-scores)          # -log D(x)
     if loss == "saturating":
         return -F.softplus(scores)          # log(1 - D(x))
-    if loss == "wgan-gp":
-        return -scores                      # -C(x)
-    raise ValueError(f"unknown loss {loss!r}; use 'non-saturating', 'saturating' or 'wgan-gp'")
+    if loss in ("wgan-gp", "hinge"):
+        return -scores                      # -C(x), or the hinge loss's -D(x) on logits
+    raise ValueError(f"unknown loss {loss!r}; use 'non-saturating', 'saturating', 'hinge' or 'wgan-gp'")
 
 
 def gradient_field(D, points: torch.Tensor, loss: str = "non-saturating") -> torch.Tensor:

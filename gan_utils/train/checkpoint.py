@@ -226,7 +226,7 @@ def read_run(path: str | Path, kind: str) -> dict:
     payload.setdefault("run", _old_run_info(payload))
     stored = payload["run"]["kind"]
     if stored is not None and not (stored.split()[0] == kind.split()[0]
-                                   and ("wgan" in stored) == ("wgan" in kind)):
+                                   and _loss_family(stored) == _loss_family(kind)):
         raise CheckpointError(f"{path} was saved by a {stored}, but this trainer is a {kind}: its "
                               f"optimizer state and figures would not fit. Resume it with a "
                               f"{stored.split()[0]} and the same loss.")
@@ -241,6 +241,11 @@ def read_run(path: str | Path, kind: str) -> dict:
                               f"{', '.join(missing)}), so a trainer cannot resume it; load_model() "
                               f"reads its models.")
     return payload
+
+
+def _loss_family(kind: str) -> str:
+    """Which losses a run can switch between on resuming: the two BCE losses are one family."""
+    return "wgan" if "wgan" in kind else "hinge" if "hinge" in kind else "bce"
 
 
 def _old_run_info(payload: dict) -> dict:

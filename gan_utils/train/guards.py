@@ -14,7 +14,7 @@ from ..language import say
 from ..models.conditional import check_labels
 from ..models.sampling import class_count, unwrap
 
-LOSSES = ("non-saturating", "saturating", "wgan-gp")
+LOSSES = ("non-saturating", "saturating", "hinge", "wgan-gp")
 WRAPPERS = "nn.DataParallel, DistributedDataParallel or torch.compile"
 
 
@@ -140,7 +140,10 @@ def check_trainer_arguments(G, D, batches, criterion, loss, d_steps, lr, lr_D, b
     check_conditioning(generator, D)
     if batches is not None:
         check_batches(batches)
-    if loss != "wgan-gp":
+    if loss == "hinge" and ends_in_sigmoid(D):
+        raise ValueError("the hinge loss works on D's logits (real above +1, fake below -1), but this "
+                         "D ends in a Sigmoid: build D without it (sigmoid=False, the course's default).")
+    if loss not in ("wgan-gp", "hinge"):
         check_loss_fits_D(D, criterion)
     return generator
 

@@ -24,6 +24,8 @@ from .hooks import Checkpoints, LiveUpdates, ProgressBar, Snapshots, epoch_label
 from .interrupt import finish_step_on_interrupt
 from .steps import (apply_model, critic_loss, discriminator_loss, frozen, generator_loss,
                     has_batch_norm, wgan_generator_loss)
+from .toolkit import (average_of, check_toolkit_options, hinge_discriminator_loss, hinge_generator_loss,
+                      r1_penalty)
 
 FIXED_NOISE_SEED = 1_000_003   # fixed noise has its own generator: seed + this
 
@@ -38,7 +40,9 @@ class GANTrainer:
 
     Everything runs on ``device``: by default the course's device (``get_device()``: a GPU when
     there is one), whatever device G was built on. ``loss`` is "non-saturating" (the usual GAN),
-    "saturating" (lesson 07) or "wgan-gp" (see ``WGANTrainer``). D returns logits for the default
+    "saturating" (lesson 07), "hinge" or "wgan-gp" (see ``WGANTrainer``). Lesson 09's toolkit
+    (``toolkit.py``): ``r1_weight`` adds the R1 penalty to D's loss, and ``ema_decay`` keeps a moving
+    average of G's weights, ``G_average``, which ``sample`` and the snapshots then draw from. D returns logits for the default
     ``BCEWithLogitsLoss``; a D that ends in a Sigmoid needs ``criterion=nn.BCELoss()``.
     ``lr_D`` gives D its own learning rate (two time-scales). With ``checkpoint_path``, the run is
     saved at the end of an epoch at most every ``checkpoint_every`` seconds, at the end of every
@@ -52,11 +56,13 @@ class GANTrainer:
                  checkpoint_every: float = 60.0, real_label: float = 1.0, lr_D: float | None = None,
                  loss: str = "non-saturating", d_steps: int = 1, gp_weight: float = 10.0,
                  criterion: nn.Module | None = None, fresh_z_for_G: bool = False,
+                 r1_weight: float = 0.0, ema_decay: float | None = None,
                  processes: OneProcess | None = None):
         self.criterion = criterion if criterion is not None else nn.BCEWithLogitsLoss()
         generator = check_trainer_arguments(G, D, batches, self.criterion, loss=loss, d_steps=d_steps,
                                             lr=lr, lr_D=lr_D, betas=betas, num_fixed=num_fixed, seed=seed,
                                             real_label=real_label, checkpoint_every=checkpoint_every)
+        check_toolkit_options(loss, r1_weight, ema_decay)
         self.processes = processes or OneProcess(device)
         self.device = self.processes.device
         self.G, self.D = G.to(self.device), D.to(self.device)
@@ -68,6 +74,8 @@ class GANTrainer:
         self.num_classes = class_count(generator)
         self.loss, self.d_steps, self.gp_weight, self.real_label = loss, d_steps, gp_weight, real_label
         self.fresh_z_for_G = fresh_z_for_G   # G's update on new noise, or on the last D update's fakes
+        self.r1_weight, self.ema_decay = r1_weight, ema_decay
+        self.average = None if ema_decay is None else average_of(unwrap(self.G), ema_decay)
         lr_D = lr if lr_D is None else lr_D  # D's own rate, if given
         fused = {"fused": True} if self.device.type in ("cpu", "cuda") else {}  # all weights updated in one kernel
         self.opt_G = torch.optim.Adam(G.parameters(), lr=lr, betas=betas, **fused)
@@ -82,7 +90,8 @@ class GANTrainer:
         self.checkpoint_every = checkpoint_every  # seconds between checkpoints during a fit
         # what the caller chose: a resumed run keeps these (see load_checkpoint)
         self.settings = {"lr": lr, "lr_D": lr_D, "betas": tuple(betas), "d_steps": d_steps,
-                         "loss": loss, "gp_weight": gp_weight, "real_label": real_label}
+                         "loss": loss, "gp_weight": gp_weight, "real_label": real_label,
+                         "r1_weight": r1_weight, "ema_decay": ema_decay}
         self.files = RunFiles()
         self.failed = None                  # the NonFiniteError that stopped the last run, if any
         self.history = History(across_processes=self.processes.averaging)
@@ -124,9 +133,15 @@ class GANTrainer:
         with self.processes.autocast():   # the forward passes and the loss (backward runs outside)
             if self.loss == "wgan-gp":
                 loss_D, figures = critic_loss(self.D_ddp, x_real, x_fake, labels, self.gp_weight, self.rng)
+            elif self.loss == "hinge":
+                loss_D, figures = hinge_discriminator_loss(self.D_ddp, x_real, x_fake, labels, self.joint_D_step)
             else:
                 loss_D, figures = discriminator_loss(self.D_ddp, self.criterion, x_real, x_fake, labels,
                                                      self.real_label, self.joint_D_step)
+            if self.r1_weight:
+                penalty = r1_penalty(self.D_ddp, x_real, labels)
+                loss_D = loss_D + self.r1_weight / 2 * penalty
+                figures = figures | {"loss_D": loss_D.detach(), "r1": penalty.detach()}
         self.opt_D.zero_grad(set_to_none=True)
         loss_D.backward()
         self.opt_D.step()
@@ -140,11 +155,15 @@ class GANTrainer:
         with frozen(self.D), self.processes.autocast():   # gradients flow through D, not into it
             if self.loss == "wgan-gp":
                 loss_G, figures = wgan_generator_loss(self.D, x_fake, labels)
+            elif self.loss == "hinge":
+                loss_G, figures = hinge_generator_loss(self.D, x_fake, labels)
             else:
                 loss_G, figures = generator_loss(self.D, self.criterion, x_fake, labels, self.loss)
         self.opt_G.zero_grad(set_to_none=True)
         loss_G.backward()            # through D (its weights frozen above) into G
         self.opt_G.step()
+        if self.average is not None:
+            self.average.update_parameters(unwrap(self.G))
         return figures | layer_gradient_norms(self.G)
 
     def _unpack(self, batch) -> tuple[torch.Tensor, torch.Tensor | None]:
@@ -257,16 +276,27 @@ class GANTrainer:
 
     # --- sampling -------------------------------------------------------------------------------
 
+    @property
+    def G_average(self) -> nn.Module | None:
+        """The moving average of G's weights (a generator like G), or None without ``ema_decay``."""
+        return None if self.average is None else self.average.module
+
+    @property
+    def G_to_sample(self) -> nn.Module:
+        """The generator whose images a run shows and scores: ``G_average`` with ``ema_decay``, else G."""
+        return self.G if self.average is None else self.average.module
+
     @torch.no_grad()
     def sample(self, z: torch.Tensor | None = None, n: int = 64,
                labels: torch.Tensor | None = None) -> torch.Tensor:
-        """Images from G in eval mode (BatchNorm uses its running statistics), on the CPU.
-        A conditional G draws ``labels`` (by default the digits in turn: 0, 1, 2, ...)."""
+        """Images from ``G_to_sample`` in eval mode (BatchNorm uses its running statistics), on the
+        CPU. A conditional G draws ``labels`` (by default the digits in turn: 0, 1, 2, ...)."""
         z = self.noise(n) if z is None else z.to(self.device)
         if self.num_classes is not None:
             labels = (torch.arange(len(z)) % self.num_classes if labels is None else labels).to(self.device)
-        with evaluating(self.G):
-            return generate(self.G, z, labels).float().cpu()
+        G = self.G_to_sample
+        with evaluating(G):
+            return generate(G, z, labels).float().cpu()
 
     def sample_fixed(self) -> torch.Tensor:
         """G's images for the fixed noise (and fixed labels): what the snapshots show."""
@@ -286,6 +316,7 @@ class GANTrainer:
                         "processes": self.processes.world_size,
                         "batch_size": getattr(self.batches, "batch_size", None)},
                 "G": unwrap(self.G), "D": unwrap(self.D), "opt_G": self.opt_G, "opt_D": self.opt_D,
+                "G_average": None if self.average is None else self.average.state_dict(),
                 "epoch": self.epoch, "step": self.step,
                 "updates": {"D": self.d_updates, "G": self.g_updates},
                 "history": self.history.state_dict(),
@@ -315,6 +346,12 @@ class GANTrainer:
         check_same_model(unwrap(self.D), payload["D"], "D", path)
         load_weights(unwrap(self.G), payload["G"], "G", path)
         load_weights(unwrap(self.D), payload["D"], "D", path)
+        if self.average is not None:   # a run saved without an average starts one from its G
+            saved = payload.get("G_average")
+            if saved is not None:
+                self.average.load_state_dict(saved)
+            else:
+                self.average = average_of(unwrap(self.G), self.ema_decay)
         self.opt_G.load_state_dict(payload["opt_G"])   # moves the moments to the parameters' device
         self.opt_D.load_state_dict(payload["opt_D"])
         for optimizer, lr in ((self.opt_G, self.settings["lr"]), (self.opt_D, self.settings["lr_D"])):
