@@ -78,6 +78,16 @@ def discriminator_step(D: nn.Module, opt_D: torch.optim.Optimizer, criterion: nn
     return figures
 
 
+def mismatch_loss(D: nn.Module, x_real: torch.Tensor, labels: torch.Tensor, shift: torch.Tensor,
+                  criterion: nn.Module | None = None) -> torch.Tensor:
+    """The matching-aware discriminator's third term (Reed et al. 2016; lesson 05, exercise 5): real
+    images shown with wrong labels, ``(labels + shift) % num_classes`` with each shift in 1..9, as fakes."""
+    criterion = criterion if criterion is not None else nn.BCEWithLogitsLoss()
+    wrong_labels = (labels + shift) % getattr(D, "num_classes", 10)   # never the true label
+    logits = D(x_real, wrong_labels)                                  # (N, 1)
+    return criterion(logits, torch.zeros_like(logits))
+
+
 GENERATOR_LOSSES = ("non-saturating", "saturating")
 
 
