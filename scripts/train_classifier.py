@@ -18,18 +18,9 @@ from torch.nn import functional as F
 from gan_utils import load_mnist, seed_everything
 from gan_utils.data.files import sha256_of
 from gan_utils.metrics.classifier import DigitClassifier, classifier_path
+from gan_utils.metrics.manifold import reference_split
 
 SEED, EPOCHS, BATCH_SIZE = 0, 40, 64
-
-
-def split(labels: torch.Tensor, per_class_train: int = 400):
-    """Indices of the first ``per_class_train`` digits of each class, and of the rest."""
-    train, held_out = [], []
-    for digit in range(10):
-        indices = (labels == digit).nonzero().flatten()
-        train.append(indices[:per_class_train])
-        held_out.append(indices[per_class_train:])
-    return torch.cat(train), torch.cat(held_out)
 
 
 def jitter(images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
@@ -56,7 +47,7 @@ def main() -> None:
     seed_everything(SEED)
     start = time.perf_counter()
     mnist = load_mnist(source="bundled", verbose=False)
-    train_idx, held_idx = split(mnist.labels)
+    train_idx, held_idx = reference_split(mnist.labels)
     x_train, y_train = mnist.images[train_idx], mnist.labels[train_idx]
     x_held, y_held = mnist.images[held_idx], mnist.labels[held_idx]
     model = DigitClassifier()

@@ -1,0 +1,78 @@
+"""Fidelity, diversity and memorisation apart (metrics/manifold.py): a generator that copies its
+training digits scores near the floor on the Frechet distance against them and is caught by the
+memorisation check; a collapsed one keeps its precision and loses its recall."""
+import pytest
+import torch
+
+from gan_utils import load_mnist
+from gan_utils.metrics import frechet_distance, memorisation, precision_recall, real_floor, reference_split
+from gan_utils.metrics.classifier import read_card, classifier_path
+from gan_utils.metrics.manifold import _inside, _kth_neighbour_radius
+
+
+@pytest.fixture(scope="module")
+def digits():
+    mnist = load_mnist(source="bundled", verbose=False)
+    train, held_out = reference_split(mnist.labels)
+    return mnist, mnist.images[train], mnist.images[held_out], mnist.labels[held_out]
+
+
+def draw(images, n, seed):
+    return images[torch.randint(0, len(images), (n,), generator=torch.Generator().manual_seed(seed))]
+
+
+def test_the_reference_split_holds_out_the_classifiers_test_digits(digits):
+    mnist, train, held_out, held_labels = digits
+    train_idx, held_idx = reference_split(mnist.labels)
+    assert len(train_idx) == 4000 and len(held_idx) == 1000
+    assert not set(train_idx.tolist()) & set(held_idx.tolist())
+    assert torch.bincount(held_labels, minlength=10).tolist() == [100] * 10
+    assert "other 100 digits of each class" in read_card(classifier_path())["held_out_data"]
+
+
+def test_balls_and_radii_by_hand():
+    points = torch.tensor([[0.0], [1.0], [3.0], [7.0]])
+    # distances from 0: 1, 3, 7 -> 2nd neighbour 3; from 1: 1, 2, 6 -> 2; from 3: 2, 3, 4 -> 3; from 7: 4, 6, 7 -> 6
+    assert _kth_neighbour_radius(points, 2).tolist() == [3.0, 2.0, 3.0, 6.0]
+    inside = _inside(torch.tensor([[4.5], [20.0]]), points, torch.tensor([1.0, 1.0, 1.0, 2.0]))
+    assert inside.tolist() == [False, False]
+    assert _inside(torch.tensor([[5.0]]), points, torch.tensor([1.0, 1.0, 1.0, 2.0])).tolist() == [True]
+
+
+def test_a_copying_generator_fools_the_old_distance_and_is_caught_by_the_memorisation_check(digits):
+    _, train, held_out, _ = digits
+    copies = draw(train, 1000, seed=0)                       # a "generator" that returns training digits
+    others = draw(train, 1000, seed=1)
+    # against its own training digits it scores like real data (measured: 8.7 against a floor of 6.6)
+    assert frechet_distance(copies, others) < 2 * real_floor(train, 1000)
+    found = memorisation(copies, train, held_out)
+    assert found.copied > 0.95                               # measured 1.00: every sample is a training digit
+    assert found.sample_distances.median() < 0.1 * found.reference_distances.median()
+    scores = precision_recall(copies, held_out)
+    assert scores["recall"] > 0.7                            # measured 0.85: as diverse as the data it copies
+
+
+def test_real_digits_it_never_saw_are_not_flagged(digits):
+    _, train, held_out, _ = digits
+    found = memorisation(held_out[::2], train, held_out[1::2])
+    assert found.copied < 0.05                               # measured 0.008
+    scores = precision_recall(held_out[::2], held_out[1::2])
+    assert scores["precision"] > 0.7 and scores["recall"] > 0.7   # measured 0.92 and 0.90
+
+
+def test_a_collapsed_generator_keeps_its_precision_and_loses_its_recall(digits):
+    _, _, held_out, held_labels = digits
+    ones_only = draw(held_out[held_labels == 1], 1000, seed=0)   # realistic, but only one kind of digit
+    scores = precision_recall(ones_only, held_out)
+    assert scores["precision"] > 0.9                          # measured 1.00
+    assert scores["recall"] < 0.2                             # measured 0.10: the 1s of the reference
+
+
+def test_bad_inputs_get_clear_messages(digits):
+    _, train, held_out, _ = digits
+    with pytest.raises(ValueError, match="more than 3 images"):
+        precision_recall(held_out[:3], held_out[:10])
+    with pytest.raises(ValueError, match="at least 100 held-out"):
+        memorisation(held_out[:10], train, held_out[:50])
+    with pytest.raises(Exception, match=r"\[-1, 1\]|0, 1"):
+        memorisation((held_out[:200] + 1) / 2, (train + 1) / 2, held_out)
