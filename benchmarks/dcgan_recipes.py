@@ -8,6 +8,15 @@
 * ``beta1_0.9``: exercise 5's ablation, the classic recipe with Adam's default beta1 = 0.9 (the
   exercise compares the class entropy of 1000 samples after one epoch: ``--recipes classic beta1_0.9
   --epochs 1 --samples 1000``).
+* lesson 09's toolkit, each the classic recipe with one change: ``hinge`` (the hinge loss), ``r1``
+  (an R1 penalty, gamma 1), ``ema`` (sample from a moving average of G, decay 0.999; ``ema_0.99``
+  0.99), ``sn`` (a spectrally normalized D without BatchNorm, the classic rates).
+
+``--held-out`` trains on the 4000 training digits only (``metrics.reference_split``) and scores
+against the 1000 held-out ones, which no GAN and not the classifier trained on: the Frechet
+distance of ``--samples`` (at most 1000) generated digits to them, with its floor (1000 training
+digits against them), precision and recall. ``--seconds S`` trains whole epochs until S seconds of
+training are spent and scores once at the end: recipes compared at equal wall time.
 
 Each run trains with the course's GANTrainer on the bundled 5000 digits (78 steps of 64 an epoch)
 and, at every epoch in ``--epochs``, prints one line: the scores of ``metrics.score_generator`` on
@@ -18,7 +27,7 @@ follows. Runs on the course's device (``get_device()``); 30 epochs take a minute
 2-core CPU.
 
 Usage:  python benchmarks/dcgan_recipes.py [--recipes classic sn_ttur] [--seeds 0 1] [--epochs 30]
-                                           [--samples 2500]
+                                           [--samples 2500] [--held-out] [--seconds 120]
 """
 import argparse
 import time
@@ -26,12 +35,16 @@ import time
 import torch
 
 from gan_utils import InMemoryBatches, get_device, load_mnist, seed_everything
-from gan_utils.metrics import class_entropy, score_generator
+from gan_utils.metrics import (class_entropy, class_histogram, draw_samples, frechet_distance,
+                               precision_recall, reference_split, score_generator)
 from gan_utils.models import DCGANDiscriminator, DCGANGenerator, weights_init
 from gan_utils.pretrained import pretrained_card
 from gan_utils.train import GANTrainer
 
 CLASSIC = {"lr": 2e-4, "betas": (0.5, 0.999)}   # lesson 04, section 3
+TOOLKIT = {"hinge": ({}, {"loss": "hinge"}), "r1": ({}, {"r1_weight": 1.0}), "ema": ({}, {"ema_decay": 0.999}),
+           "ema_0.99": ({}, {"ema_decay": 0.99}), "sn": ({"spectral_norm": True}, {})}
+RECIPES = ["classic", "sn_ttur", "beta1_0.9", *TOOLKIT]
 
 
 def recipe(name: str) -> tuple[dict, dict]:
@@ -40,16 +53,22 @@ def recipe(name: str) -> tuple[dict, dict]:
         return {}, CLASSIC
     if name == "beta1_0.9":
         return {}, CLASSIC | {"betas": (0.9, 0.999)}
+    if name in TOOLKIT:
+        D_options, changes = TOOLKIT[name]
+        return D_options, CLASSIC | changes
     if name == "sn_ttur":
         card = pretrained_card("dcgan")
         options = card["trainer_options"]
         return card["discriminator"], {"lr": options["lr"], "lr_D": options["lr_D"], "betas": tuple(options["betas"])}
-    raise ValueError(f"unknown recipe {name!r}; choose classic, sn_ttur or beta1_0.9")
+    raise ValueError(f"unknown recipe {name!r}; choose one of {', '.join(RECIPES)}")
 
 
-def run(name: str, seed: int, checks: list[int], mnist, device, samples: int) -> list[dict]:
+def run(name: str, seed: int, checks: list[int], mnist, device, samples: int, reference=None,
+        seconds: float | None = None) -> list[dict]:
     """Train one recipe with one seed (weights, batches and z all from ``seed``, as section 3 does
-    with seed 0) and return its scores at each epoch of ``checks``."""
+    with seed 0) and return its scores at each epoch of ``checks`` (with ``seconds``: once, after
+    that much training). ``mnist`` holds the digits it trains on; with ``reference`` (held-out
+    digits and their floor) it is scored against those."""
     D_options, options = recipe(name)
     seed_everything(seed)
     G, D = DCGANGenerator(), DCGANDiscriminator(**D_options)
@@ -57,11 +76,21 @@ def run(name: str, seed: int, checks: list[int], mnist, device, samples: int) ->
     G.apply(weights_init), D.apply(weights_init)
     trainer = GANTrainer(G, D, InMemoryBatches(mnist.images, batch_size=64, seed=seed), seed=seed,
                          device=device, **options)
-    results, seconds = [], 0.0
-    for epoch in sorted(checks):
-        start = time.perf_counter()
-        trainer.fit(epoch - trainer.epoch, progress=False)
-        seconds += time.perf_counter() - start
+    results, spent = [], 0.0
+    for epoch in ([None] if seconds else sorted(checks)):
+        while seconds and spent < seconds:          # equal wall time: whole epochs until the budget is spent
+            start = time.perf_counter()
+            trainer.fit(1, progress=False)
+            spent += time.perf_counter() - start
+        if not seconds:
+            start = time.perf_counter()
+            trainer.fit(epoch - trainer.epoch, progress=False)
+            spent += time.perf_counter() - start
+        if reference is not None:
+            results.append(held_out_scores(trainer, reference, samples) | {"recipe": name, "seed": seed,
+                                                                           "train_s": spent})
+            print(held_out_line(results[-1]), flush=True)
+            continue
         scores = score_generator(trainer.G, mnist.images, n=samples)
         shares = scores["class_histogram"]
         history = trainer.history
@@ -70,9 +99,26 @@ def run(name: str, seed: int, checks: list[int], mnist, device, samples: int) ->
                         "rarest": min(range(10), key=shares.__getitem__), "rarest_share": min(shares),
                         "commonest": max(range(10), key=shares.__getitem__), "commonest_share": max(shares),
                         "D_x": history.mean("D_x"), "D_G_z": history.mean("D_G_z1"),
-                        "fixed_entropy": class_entropy(trainer.sample_fixed()), "train_s": seconds})
+                        "fixed_entropy": class_entropy(trainer.sample_fixed()), "train_s": spent})
         print(line(results[-1]), flush=True)
     return results
+
+
+def held_out_scores(trainer, reference, samples: int) -> dict:
+    """The scores against held-out digits of the generator the run samples from (the average with EMA)."""
+    held_out, floor = reference
+    fakes = draw_samples(trainer.G_to_sample, min(samples, len(held_out)))
+    shares = class_histogram(fakes).tolist()
+    return {"epoch": trainer.epoch, "fd": frechet_distance(fakes, held_out), "floor": floor,
+            "entropy": class_entropy(fakes), "rarest_share": min(shares),
+            **precision_recall(fakes, held_out[:len(fakes)])}
+
+
+def held_out_line(r: dict) -> str:
+    return (f"{r['recipe']:<10} seed {r['seed']}  epoch {r['epoch']:>3}: held-out FD {r['fd']:7.1f} "
+            f"({r['fd'] / r['floor']:.1f} x the floor {r['floor']:.1f})  precision {r['precision']:.2f}  "
+            f"recall {r['recall']:.2f}  entropy {r['entropy']:.2f}  rarest {r['rarest_share']:.1%}  |  "
+            f"{r['train_s']:.0f} s of training")
 
 
 def line(r: dict) -> str:
@@ -97,18 +143,30 @@ def summary(results: list[dict]) -> None:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--recipes", nargs="+", default=["classic", "sn_ttur"],
-                        choices=["classic", "sn_ttur", "beta1_0.9"])
+    parser.add_argument("--recipes", nargs="+", default=["classic", "sn_ttur"], choices=RECIPES)
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1])
     parser.add_argument("--epochs", nargs="+", type=int, default=[30], help="score at each of these epochs")
     parser.add_argument("--samples", type=int, default=2500, help="generated digits per score")
+    parser.add_argument("--held-out", action="store_true", help="train on 4000 digits, score on the other 1000")
+    parser.add_argument("--seconds", type=float, help="train each run this long (whole epochs), then score")
     args = parser.parse_args(argv)
     device = get_device()
     mnist = load_mnist(source="bundled", verbose=False)
     print(f"device: {device}, torch {torch.__version__}, {torch.get_num_threads()} CPU threads")
+    reference = None
+    if args.held_out or args.seconds:
+        train, held_out = reference_split(mnist.labels)
+        held_out_images = mnist.images[held_out]
+        mnist = type(mnist)(mnist.images[train], mnist.labels[train], mnist.pixels[train], mnist.source)
+        some_training_digits = mnist.images[torch.randperm(len(train), generator=torch.Generator().manual_seed(0))[:1000]]
+        floor = frechet_distance(some_training_digits, held_out_images)
+        reference = (held_out_images, floor)
+        print(f"training on {len(train)} digits, scoring against {len(held_out)} held-out ones "
+              f"(floor: 1000 training digits against them, {floor:.1f})")
     results = [r for name in args.recipes for seed in args.seeds
-               for r in run(name, seed, args.epochs, mnist, device, args.samples)]
-    summary(results)
+               for r in run(name, seed, args.epochs, mnist, device, args.samples, reference, args.seconds)]
+    if reference is None:
+        summary(results)
 
 
 if __name__ == "__main__":

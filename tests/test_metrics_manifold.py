@@ -68,6 +68,15 @@ def test_a_collapsed_generator_keeps_its_precision_and_loses_its_recall(digits):
     assert scores["recall"] < 0.2                             # measured 0.10: the 1s of the reference
 
 
+def test_noise_has_no_recall_and_a_distance_far_from_the_floor(digits):
+    """Noise fools precision (its features sit in the balls of faint real digits, as the docstring
+    says), so a test pins what does catch it: recall and the Frechet distance."""
+    _, train, held_out, _ = digits
+    noise = torch.rand(1000, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    assert precision_recall(noise, held_out)["recall"] < 0.05              # measured 0.00
+    assert frechet_distance(noise, held_out) > 20 * real_floor(train, 1000)
+
+
 def test_bad_inputs_get_clear_messages(digits):
     _, train, held_out, _ = digits
     with pytest.raises(ValueError, match="more than 3 images"):
