@@ -18,7 +18,7 @@ from torch.nn import functional as F
 from gan_utils import load_mnist, seed_everything
 from gan_utils.data.files import sha256_of
 from gan_utils.metrics.classifier import DigitClassifier, classifier_path
-from gan_utils.metrics.manifold import reference_split
+from gan_utils.data.split import reference_split
 
 SEED, EPOCHS, BATCH_SIZE = 0, 40, 64
 

@@ -148,3 +148,26 @@ def test_data_dir_follows_the_environment_and_paths_print_short(tmp_path, monkey
     monkeypatch.setenv(settings.DATA_ENV_VAR, str(tmp_path))
     assert data_dir() == tmp_path
     assert not mnist.full_mnist_on_disk()
+
+
+def test_the_split_holds_out_1000_digits_and_the_full_set_drops_their_copies(bundled_copy, no_network):
+    train = load_mnist(source="bundled", root=bundled_copy, split="train", verbose=False)
+    held_out = load_mnist(source="bundled", root=bundled_copy, split="held-out", verbose=False)
+    assert len(train) == 4000 and len(held_out) == 1000
+    assert torch.bincount(held_out.labels).tolist() == [100] * 10
+    seen = {image.numpy().tobytes() for image in train.pixels}
+    assert not any(image.numpy().tobytes() in seen for image in held_out.pixels)
+    assert "held-out" in train.source and "held-out" in held_out.source
+    assert len(load_mnist(source="bundled", root=bundled_copy, split="train", limit=300, verbose=False)) == 300
+    with pytest.raises(ValueError, match="split must be one of"):
+        load_mnist(source="bundled", root=bundled_copy, split="test")
+    # a full set on disk that contains two of the held-out digits: training drops exactly those two
+    raw = bundled_copy / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    others = np.random.default_rng(0).integers(0, 256, size=(62, 28, 28))
+    pixels = np.concatenate([others, held_out.pixels[:2].numpy()])
+    write_idx(raw / "train-images-idx3-ubyte", pixels)
+    write_idx(raw / "train-labels-idx1-ubyte", np.arange(64) % 10)
+    assert len(load_mnist(source="full", root=bundled_copy, split="train", verbose=False)) == 62
+    with pytest.raises(ValueError, match="bundled"):
+        load_mnist(source="full", root=bundled_copy, split="held-out")

@@ -21,6 +21,7 @@ from ..language import say
 from ..settings import DataFileError, data_dir, downloads_dir
 from .files import display_path, read_bytes, verify_file
 from .pixels import pixels_to_images
+from .split import check_split, keep_for_split
 
 BUNDLED_IMAGES = ("mnist5k-images-idx3-ubyte.gz",
                   "66f9ac540966baaec46dc847ef780170f83ff188761931c0115f3f60497c4797")
@@ -102,15 +103,18 @@ class MnistData:
 
 
 def load_mnist(source: str = "auto", download: bool = False, limit: int | None = None,
-               root: Path | None = None, verbose: bool = True, seed: int = 0) -> MnistData:
+               root: Path | None = None, verbose: bool = True, seed: int = 0, split: str = "all") -> MnistData:
     """One call for GAN-ready MNIST.
 
     source: "auto" (full set if on disk, else the bundled subset), "bundled" or "full".
     download: fetch the full set first if it is missing (short timeout). With "auto" a failed
     download says so and the bundled subset is used; with "full" it raises, saying why.
     limit: keep a random, seeded subset of this many digits (fast mode uses it).
+    split: "all", "train" (all but the 1000 held-out digits) or "held-out" (those 1000, the
+    reference honest scores compare with; see ``split.py``).
     """
     _check_request(source, download, limit)
+    check_split(split)
     root = _data_root(root)
     if download and not full_mnist_on_disk(root):
         if source == "full":
@@ -119,6 +123,13 @@ def load_mnist(source: str = "auto", download: bool = False, limit: int | None =
             download_full_mnist(root)
     pixels, labels, origin = _read_digits(source, root)
     pixels, labels = torch.from_numpy(pixels.copy()), torch.from_numpy(labels.astype(np.int64))
+    if split != "all":
+        bundled = [torch.from_numpy(a.astype(np.int64) if a.ndim == 1 else a.copy()) for a in _read_bundled(root)]
+        from_bundled = len(pixels) == len(bundled[0]) and torch.equal(pixels, bundled[0])
+        keep = keep_for_split(pixels, bundled[0], bundled[1], split, from_bundled)
+        pixels, labels = pixels[keep], labels[keep]
+        origin += (say(", less the 1000 held-out digits", "，去掉 1000 个留出数字") if split == "train"
+                   else say(", its 1000 held-out digits", "中的 1000 个留出数字"))
     if limit is not None:
         keep = _seeded_subset(len(labels), limit, seed)
         pixels, labels = pixels[keep], labels[keep]

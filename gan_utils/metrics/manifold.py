@@ -10,28 +10,15 @@ the feature space of the course's digit classifier (64 numbers per image):
 * ``memorisation``: each sample's distance to its nearest training digit, set against the same
   distance for real digits the generator never saw. A generator that returns its training digits
   scores near the floor on the Frechet distance against them; this is what catches it.
-* ``reference_split``: which bundled digits are held out from training (the classifier's 1000).
+* ``reference_split`` (from ``data/split.py``): which bundled digits are held out (the classifier's 1000).
 """
 from dataclasses import dataclass
 
 import torch
 
 from ..arguments import check_whole_number
+from ..data.split import reference_split  # noqa: F401  (here too: the metrics room's reference)
 from .scores import check_digits, features
-
-TRAIN_PER_CLASS = 400   # the bundled set has 500 of each digit: 400 to train on, 100 held out
-
-
-def reference_split(labels: torch.Tensor, per_class_train: int = TRAIN_PER_CLASS) -> tuple[torch.Tensor, torch.Tensor]:
-    """Indices (training, held out) of the bundled digits: the first ``per_class_train`` of each class
-    in file order, and the rest. The classifier trains on the first part and is tested on the second
-    (``scripts/train_classifier.py``), so the held-out digits are a fair reference for every score."""
-    train, held_out = [], []
-    for digit in range(10):
-        indices = (labels == digit).nonzero().flatten()
-        train.append(indices[:per_class_train])
-        held_out.append(indices[per_class_train:])
-    return torch.cat(train), torch.cat(held_out)
 
 
 def _kth_neighbour_radius(points: torch.Tensor, k: int) -> torch.Tensor:
