@@ -95,22 +95,38 @@ def test_the_average_of_G_follows_the_moving_average_by_hand():
     G = DCGANGenerator(latent_dim=8, ngf=4)          # BatchNorm: its running statistics are averaged too
     trainer = GANTrainer(G, MLPDiscriminator(hidden_dim=16), InMemoryBatches(digits(48), 16, seed=0),
                          ema_decay=0.9, device="cpu")
-    snapshots = []
+    snapshots = [{k: v.detach().clone() for k, v in G.state_dict().items()}]
     for batch in InMemoryBatches(digits(48), 16, seed=0):
         trainer.train_step(batch)
         snapshots.append({k: v.detach().clone() for k, v in G.state_dict().items()})
-    g1, g2, g3 = snapshots
+    g0, g1, g2, g3 = snapshots
     averaged = trainer.G_average.state_dict()
+    # the weight kept at the n-th update is min(0.9, (1 + n) / (10 + n)): 0.1, 2/11, then 0.25
     for name, value in g3.items():
         if not value.is_floating_point():
+            assert torch.equal(averaged[name], value), name        # counters are copied
             continue
-        by_hand = 0.9 * (0.9 * g1[name] + 0.1 * g2[name]) + 0.1 * value   # the first update copies G
+        by_hand = 0.25 * (2 / 11 * (0.1 * g0[name] + 0.9 * g1[name]) + 9 / 11 * g2[name]) + 0.75 * value
         assert torch.allclose(averaged[name], by_hand, atol=1e-6), name
+    assert not any(p.requires_grad for p in trainer.G_average.parameters())
     z = torch.randn(4, 8)
     G_average = trainer.G_average.eval()
     assert torch.equal(trainer.sample(z), generate(G_average, z).float())
     assert not torch.allclose(trainer.sample(z), generate(G.eval(), z).float())
     assert trainer.G_to_sample is trainer.G_average
+
+
+def test_the_average_forgets_its_start_fast_then_keeps_its_decay():
+    from gan_utils.train.toolkit import GeneratorAverage
+    start, later = nn.Linear(1, 1, bias=False), nn.Linear(1, 1, bias=False)
+    nn.init.zeros_(start.weight), nn.init.ones_(later.weight)
+    average = GeneratorAverage(start, decay=0.99)
+    kept = 1.0                                        # the share of the start still in the average
+    for n in range(300):
+        average.update(later)
+        kept *= min(0.99, (1 + n) / (10 + n))
+    assert average.module.weight.item() == pytest.approx(1 - kept, abs=1e-6)
+    assert kept < 1e-3                                # a constant 0.99 would still keep 0.99 ** 300 = 5 %
 
 
 def test_the_average_of_G_survives_a_checkpoint(tmp_path):
@@ -124,7 +140,7 @@ def test_the_average_of_G_survives_a_checkpoint(tmp_path):
     resumed = make().load_checkpoint(tmp_path / "run.pt")
     for a, b in zip(trainer.G_average.state_dict().values(), resumed.G_average.state_dict().values()):
         assert torch.equal(a, b)
-    assert resumed.average.n_averaged.item() == trainer.average.n_averaged.item() == trainer.step
+    assert resumed.average.updates == trainer.average.updates == trainer.step
 
 
 def test_without_an_average_sampling_uses_G():

@@ -41,6 +41,19 @@ def update(optimizer: torch.optim.Optimizer, loss: torch.Tensor) -> None:
 
 # --- the BCE GAN ----------------------------------------------------------------------------------
 
+def judge_both(D: nn.Module, x_real: torch.Tensor, x_fake: torch.Tensor, labels: torch.Tensor | None = None,
+               joint: bool | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """D's logits for the real and the fake batch, (N, 1) each: in one forward pass when ``joint``
+    (the default without BatchNorm: the same numbers, faster), else one pass per batch, so that
+    BatchNorm normalizes each batch on its own."""
+    if joint is None:
+        joint = not has_batch_norm(D)
+    if joint:
+        both_labels = None if labels is None else torch.cat([labels, labels])
+        return apply_model(D, torch.cat([x_real, x_fake]), both_labels).split([len(x_real), len(x_fake)])
+    return apply_model(D, x_real, labels), apply_model(D, x_fake, labels)
+
+
 def discriminator_loss(D: nn.Module, criterion: nn.Module, x_real: torch.Tensor, x_fake: torch.Tensor,
                        labels: torch.Tensor | None = None, real_label: float = 1.0,
                        joint: bool | None = None) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
@@ -48,15 +61,7 @@ def discriminator_loss(D: nn.Module, criterion: nn.Module, x_real: torch.Tensor,
     and its figures D(x) and D(G(z)) (mean probabilities). A D without BatchNorm judges both
     halves in one forward pass (``joint``: the same numbers, faster); with BatchNorm the halves
     stay separate, so each batch is normalized on its own."""
-    if joint is None:
-        joint = not has_batch_norm(D)
-    if joint:
-        both_labels = None if labels is None else torch.cat([labels, labels])
-        logits_real, logits_fake = apply_model(D, torch.cat([x_real, x_fake]), both_labels).split(
-            [len(x_real), len(x_fake)])                                # (N, 1) each
-    else:
-        logits_real = apply_model(D, x_real, labels)                   # (N, 1)
-        logits_fake = apply_model(D, x_fake, labels)                   # (N, 1)
+    logits_real, logits_fake = judge_both(D, x_real, x_fake, labels, joint)
     loss_real = criterion(logits_real, torch.full_like(logits_real, real_label))
     loss_fake = criterion(logits_fake, torch.zeros_like(logits_fake))
     loss_D = (loss_real + loss_fake) / 2

@@ -7,12 +7,13 @@
 * ``ema_decay``: an exponential moving average of G's weights, the G that is sampled and scored
   (Yazici et al. 2019; Karras et al. 2018): it averages out the last steps' back-and-forth.
 """
+import copy
+
 import torch
 from torch import nn
 from torch.nn import functional as F
-from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
-from .steps import apply_model, has_batch_norm
+from .steps import apply_model, judge_both
 
 
 def hinge_discriminator_loss(D: nn.Module, x_real: torch.Tensor, x_fake: torch.Tensor,
@@ -21,15 +22,7 @@ def hinge_discriminator_loss(D: nn.Module, x_real: torch.Tensor, x_fake: torch.T
     """D's hinge loss mean(relu(1 - D(x))) + mean(relu(1 + D(G(z)))) on logits, and its figures:
     D(x) and D(G(z)) as sigmoid(logit) averaged, the same health-panel reading as the BCE loss.
     ``joint``: one forward pass for both halves, as in ``discriminator_loss`` (not with BatchNorm)."""
-    if joint is None:
-        joint = not has_batch_norm(D)
-    if joint:
-        both_labels = None if labels is None else torch.cat([labels, labels])
-        logits_real, logits_fake = apply_model(D, torch.cat([x_real, x_fake]), both_labels).split(
-            [len(x_real), len(x_fake)])                                # (N, 1) each
-    else:
-        logits_real = apply_model(D, x_real, labels)                   # (N, 1)
-        logits_fake = apply_model(D, x_fake, labels)                   # (N, 1)
+    logits_real, logits_fake = judge_both(D, x_real, x_fake, labels, joint)   # (N, 1) each
     loss_D = F.relu(1 - logits_real).mean() + F.relu(1 + logits_fake).mean()
     return loss_D, {"loss_D": loss_D.detach(), "D_x": torch.sigmoid(logits_real.detach().float()).mean(),
                     "D_G_z1": torch.sigmoid(logits_fake.detach().float()).mean()}
@@ -52,11 +45,34 @@ def r1_penalty(D: nn.Module, x_real: torch.Tensor, labels: torch.Tensor | None =
     return grads.flatten(1).square().sum(dim=1).mean()
 
 
-def average_of(G: nn.Module, decay: float) -> AveragedModel:
-    """torch's ``AveragedModel`` keeping an exponential moving average of G's weights and buffers
-    (BatchNorm's running statistics too): ``update_parameters(G)`` after each G update sets
-    avg = decay * avg + (1 - decay) * G (the first call copies G). The average is ``.module``."""
-    return AveragedModel(G, multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=True)
+class GeneratorAverage:
+    """An exponential moving average of G's weights (and BatchNorm's running statistics), the G to
+    sample: ``update(G)`` after each G update sets avg = d * avg + (1 - d) * G with
+    d = min(decay, (1 + n) / (10 + n)) at the n-th update (counting from 0). The warm-up lets the
+    average forget G's first, random weights within a few dozen steps; with a constant 0.999 a short
+    run's average would still hold a third of its first step after 1000 (TensorFlow's
+    ExponentialMovingAverage with num_updates does the same). The average itself is ``module``."""
+
+    def __init__(self, G: nn.Module, decay: float):
+        self.module = copy.deepcopy(G).requires_grad_(False)
+        self.decay, self.updates = decay, 0
+
+    @torch.no_grad()
+    def update(self, G: nn.Module) -> None:
+        d = min(self.decay, (1 + self.updates) / (10 + self.updates))
+        for averaged, current in zip(self.module.state_dict().values(), G.state_dict().values()):
+            if averaged.is_floating_point():
+                averaged.lerp_(current.to(averaged.device), 1 - d)
+            else:
+                averaged.copy_(current)            # counters such as BatchNorm's num_batches_tracked
+        self.updates += 1
+
+    def state_dict(self) -> dict:
+        return {"module": self.module.state_dict(), "updates": self.updates, "decay": self.decay}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.module.load_state_dict(state["module"])
+        self.updates = state["updates"]
 
 
 def check_toolkit_options(loss: str, r1_weight, ema_decay) -> None:

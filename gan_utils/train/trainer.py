@@ -24,7 +24,7 @@ from .hooks import Checkpoints, LiveUpdates, ProgressBar, Snapshots, epoch_label
 from .interrupt import finish_step_on_interrupt
 from .steps import (apply_model, critic_loss, discriminator_loss, frozen, generator_loss,
                     has_batch_norm, wgan_generator_loss)
-from .toolkit import (average_of, check_toolkit_options, hinge_discriminator_loss, hinge_generator_loss,
+from .toolkit import (GeneratorAverage, check_toolkit_options, hinge_discriminator_loss, hinge_generator_loss,
                       r1_penalty)
 
 FIXED_NOISE_SEED = 1_000_003   # fixed noise has its own generator: seed + this
@@ -75,7 +75,7 @@ class GANTrainer:
         self.loss, self.d_steps, self.gp_weight, self.real_label = loss, d_steps, gp_weight, real_label
         self.fresh_z_for_G = fresh_z_for_G   # G's update on new noise, or on the last D update's fakes
         self.r1_weight, self.ema_decay = r1_weight, ema_decay
-        self.average = None if ema_decay is None else average_of(unwrap(self.G), ema_decay)
+        self.average = None if ema_decay is None else GeneratorAverage(unwrap(self.G), ema_decay)
         lr_D = lr if lr_D is None else lr_D  # D's own rate, if given
         fused = {"fused": True} if self.device.type in ("cpu", "cuda") else {}  # all weights updated in one kernel
         self.opt_G = torch.optim.Adam(G.parameters(), lr=lr, betas=betas, **fused)
@@ -163,7 +163,7 @@ class GANTrainer:
         loss_G.backward()            # through D (its weights frozen above) into G
         self.opt_G.step()
         if self.average is not None:
-            self.average.update_parameters(unwrap(self.G))
+            self.average.update(unwrap(self.G))
         return figures | layer_gradient_norms(self.G)
 
     def _unpack(self, batch) -> tuple[torch.Tensor, torch.Tensor | None]:
@@ -351,7 +351,7 @@ class GANTrainer:
             if saved is not None:
                 self.average.load_state_dict(saved)
             else:
-                self.average = average_of(unwrap(self.G), self.ema_decay)
+                self.average = GeneratorAverage(unwrap(self.G), self.ema_decay)
         self.opt_G.load_state_dict(payload["opt_G"])   # moves the moments to the parameters' device
         self.opt_D.load_state_dict(payload["opt_D"])
         for optimizer, lr in ((self.opt_G, self.settings["lr"]), (self.opt_D, self.settings["lr_D"])):
