@@ -68,6 +68,19 @@ def test_checks_answer_in_the_chosen_language():
     assert repr(checks.check_value(2.0, 1.0)).startswith("❌ Not yet: ")
 
 
+def test_pixel_errors_speak_the_chosen_language():
+    from gan_utils.data.pixels import ImageShapeError, check_channels, denormalize, pixels_to_images
+    set_language("zh")
+    for wrong in (lambda: pixels_to_images(torch.zeros(2, 28, 28)), lambda: pixels_to_images(torch.zeros(28, 28, dtype=torch.uint8)),
+                  lambda: denormalize(torch.zeros(2, dtype=torch.uint8)), lambda: check_channels(2)):
+        with pytest.raises(ImageShapeError) as error:
+            wrong()
+        assert CJK.search(str(error.value)), str(error.value)
+    set_language("en")
+    with pytest.raises(ImageShapeError, match="expected uint8 pixels"):
+        pixels_to_images(torch.zeros(2, 28, 28))
+
+
 # ---- the lesson 07/08 helpers: bug lab, health rules and panel, curves, widgets ----
 
 CJK = re.compile(r"[\u3400-\u9fff]")

@@ -26,13 +26,17 @@ def pixels_to_images(pixels) -> torch.Tensor:
     in [-1, 1]."""
     pixels = torch.as_tensor(pixels) if isinstance(pixels, np.ndarray) else pixels
     if not isinstance(pixels, torch.Tensor):
-        raise ImageShapeError(f"pixels should be a uint8 tensor, got {type(pixels).__name__}")
+        raise ImageShapeError(say(f"pixels should be a uint8 tensor, got {type(pixels).__name__}",
+                                  f"pixels 应是 uint8 张量，得到的是 {type(pixels).__name__}"))
     if pixels.dtype != torch.uint8:
-        raise ImageShapeError(f"expected uint8 pixels (0..255), got dtype {pixels.dtype}.{_pixel_hint(pixels)}")
+        raise ImageShapeError(say(f"expected uint8 pixels (0..255), got dtype {pixels.dtype}.",
+                                  f"需要 uint8 像素（0..255），得到的 dtype 是 {pixels.dtype}。") + _pixel_hint(pixels))
     if pixels.dim() not in (3, 4):
-        hint = " For one image use pixels.unsqueeze(0)." if pixels.dim() == 2 else ""
-        raise ImageShapeError(f"pixels should be a batch shaped (N, H, W) or (N, C, H, W), got "
-                              f"{tuple(pixels.shape)}.{hint}")
+        hint = say(" For one image use pixels.unsqueeze(0).", "单张图像请用 pixels.unsqueeze(0)。") if pixels.dim() == 2 else ""
+        raise ImageShapeError(say(f"pixels should be a batch shaped (N, H, W) or (N, C, H, W), got "
+                                  f"{tuple(pixels.shape)}.",
+                                  f"pixels 应是形状为 (N, H, W) 或 (N, C, H, W) 的一批图像，得到的是 "
+                                  f"{tuple(pixels.shape)}。") + hint)
     if pixels.dim() == 3:
         pixels = pixels.unsqueeze(1)  # (N, H, W) -> (N, 1, H, W)
     return pixels.float().div(255.0).mul(2.0).sub(1.0)
@@ -41,9 +45,11 @@ def pixels_to_images(pixels) -> torch.Tensor:
 def _pixel_hint(pixels: torch.Tensor) -> str:
     """What to do with pixels of another dtype: whole numbers 0..255 convert, floats are images."""
     if pixels.is_floating_point():
-        return " These are floats already: if they are in [0, 1], x * 2 - 1 gives [-1, 1]."
+        return say(" These are floats already: if they are in [0, 1], x * 2 - 1 gives [-1, 1].",
+                   "它们已经是浮点数了：如果在 [0, 1] 内，x * 2 - 1 就得到 [-1, 1]。")
     if pixels.numel() and 0 <= pixels.min() and pixels.max() <= 255:
-        return " They are whole numbers 0..255: convert them with .to(torch.uint8) first."
+        return say(" They are whole numbers 0..255: convert them with .to(torch.uint8) first.",
+                   "它们是 0..255 的整数：先用 .to(torch.uint8) 转换。")
     return ""
 
 
@@ -52,8 +58,10 @@ def denormalize(images) -> torch.Tensor:
     images = torch.as_tensor(images) if isinstance(images, np.ndarray) else images
     if not isinstance(images, torch.Tensor) or not images.is_floating_point():
         got = images.dtype if isinstance(images, torch.Tensor) else type(images).__name__
-        raise ImageShapeError(f"denormalize expects float images in [-1, 1], got {got}; uint8 "
-                              f"pixels (0..255) can be shown as they are.")
+        raise ImageShapeError(say(f"denormalize expects float images in [-1, 1], got {got}; uint8 "
+                                  f"pixels (0..255) can be shown as they are.",
+                                  f"denormalize 需要 [-1, 1] 内的浮点图像，得到的是 {got}；uint8 像素"
+                                  f"（0..255）可以直接显示。"))
     return images.add(1.0).div(2.0).clamp(0.0, 1.0)
 
 
@@ -153,24 +161,37 @@ def _discriminator_range_error(images: torch.Tensor, name: str, low: float, high
     real images that still need normalizing; D sees both."""
     from_network = images.grad_fn is not None
     if low >= 0 and high <= 1.001:
-        got = f"{name} should be in [-1, 1], but all values are in [{low:.3g}, {high:.3g}]"
+        got = say(f"{name} should be in [-1, 1], but all values are in [{low:.3g}, {high:.3g}]",
+                  f"{name} 应在 [-1, 1] 内，但所有值都在 [{low:.3g}, {high:.3g}]")
         if from_network:
-            return ImageShapeError(f"{got}: they come out of a network (they carry a gradient), so if "
-                                   f"that is your generator, end it with nn.Tanh(), not nn.Sigmoid().")
-        return ImageShapeError(f"{got}: they look like [0, 1] images. Apply Normalize((0.5,), (0.5,)) "
-                               f"or x * 2 - 1 first (if they come from your generator, end it with "
-                               f"nn.Tanh(), not nn.Sigmoid()).")
-    got = f"{name} should be in [-1, 1], got values from {low:.3g} to {high:.3g}"
+            return ImageShapeError(got + say(": they come out of a network (they carry a gradient), so if "
+                                             "that is your generator, end it with nn.Tanh(), not nn.Sigmoid().",
+                                             "：它们来自一个网络（带着梯度），如果那是你的生成器，"
+                                             "请让它以 nn.Tanh() 结尾，而不是 nn.Sigmoid()。"))
+        return ImageShapeError(got + say(": they look like [0, 1] images. Apply Normalize((0.5,), (0.5,)) "
+                                         "or x * 2 - 1 first (if they come from your generator, end it with "
+                                         "nn.Tanh(), not nn.Sigmoid()).",
+                                         "：看起来是 [0, 1] 的图像。先用 Normalize((0.5,), (0.5,)) 或 x * 2 - 1 "
+                                         "转换（如果它们来自你的生成器，请让它以 nn.Tanh() 结尾，而不是 nn.Sigmoid()）。"))
+    got = say(f"{name} should be in [-1, 1], got values from {low:.3g} to {high:.3g}",
+              f"{name} 应在 [-1, 1] 内，得到的值从 {low:.3g} 到 {high:.3g}")
     if from_network:
-        return ImageShapeError(f"{got}: they come out of a network (they carry a gradient), so if that "
-                               f"is your generator, its output is outside [-1, 1]: end it with nn.Tanh().")
+        return ImageShapeError(got + say(": they come out of a network (they carry a gradient), so if that "
+                                         "is your generator, its output is outside [-1, 1]: end it with nn.Tanh().",
+                                         "：它们来自一个网络（带着梯度），如果那是你的生成器，它的输出超出了 "
+                                         "[-1, 1]：请让它以 nn.Tanh() 结尾。"))
     if low >= 0 and 2 < high <= 255 and bool((images == images.round()).all()):
-        return ImageShapeError(f"{got}: they look like 0..255 pixels. Divide by 127.5 and subtract 1 "
-                               f"(pixels_to_images() does it for uint8 pixels).")
-    return ImageShapeError(f"{got}. If they are real images, scale them to [-1, 1]: "
-                           f"Normalize((0.5,), (0.5,)) after ToTensor, or x / 127.5 - 1 for 0..255 "
-                           f"pixels. If they are your generator's output, its output is outside "
-                           f"[-1, 1]: end it with nn.Tanh().")
+        return ImageShapeError(got + say(": they look like 0..255 pixels. Divide by 127.5 and subtract 1 "
+                                         "(pixels_to_images() does it for uint8 pixels).",
+                                         "：看起来是 0..255 的像素值。除以 127.5 再减 1"
+                                         "（对 uint8 像素，pixels_to_images() 会这样做）。"))
+    return ImageShapeError(got + say(". If they are real images, scale them to [-1, 1]: "
+                                     "Normalize((0.5,), (0.5,)) after ToTensor, or x / 127.5 - 1 for 0..255 "
+                                     "pixels. If they are your generator's output, its output is outside "
+                                     "[-1, 1]: end it with nn.Tanh().",
+                                     "。如果是真实图像，请缩放到 [-1, 1]：ToTensor 之后用 Normalize((0.5,), (0.5,))，"
+                                     "0..255 的像素则用 x / 127.5 - 1。如果是你的生成器的输出，它超出了 [-1, 1]："
+                                     "请让生成器以 nn.Tanh() 结尾。"))
 
 
 def _tensor_hint(value) -> str:
@@ -190,4 +211,5 @@ def _variable(name: str) -> str:
 def check_channels(channels: int) -> None:
     """Refuse anything but 1 (grayscale) or 3 (RGB), including True, which Python counts as 1."""
     if isinstance(channels, bool) or channels not in (1, 3):
-        raise ImageShapeError(f"channels should be 1 (grayscale) or 3 (RGB), got {channels!r}")
+        raise ImageShapeError(say(f"channels should be 1 (grayscale) or 3 (RGB), got {channels!r}",
+                                  f"channels 应为 1（灰度）或 3（RGB），得到的是 {channels!r}"))
