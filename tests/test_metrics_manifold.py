@@ -43,8 +43,10 @@ def test_a_copying_generator_fools_the_old_distance_and_is_caught_by_the_memoris
     _, train, held_out, _ = digits
     copies = draw(train, 1000, seed=0)                       # a "generator" that returns training digits
     others = draw(train, 1000, seed=1)
-    # against its own training digits it scores like real data (measured: 8.7 against a floor of 6.6)
-    assert frechet_distance(copies, others) < 2 * real_floor(train, 1000)
+    # against its own training digits it scores like real data: measured 8.7 against a floor of 6.6
+    # here, and 6.7 to 11.7 against floors of 6.6 to 8.8 over three seeds and CPU kernel paths (the
+    # shipped dcgan scores about 9 times the floor, noise over 20 times)
+    assert frechet_distance(copies, others) < 3 * real_floor(train, 1000)
     found = memorisation(copies, train, held_out)
     assert found.copied > 0.95                               # measured 1.00: every sample is a training digit
     assert found.sample_distances.median() < 0.1 * found.reference_distances.median()
