@@ -1,6 +1,7 @@
 """Generators and discriminators: MLP GAN (lesson 03), DCGAN (04), conditional DCGAN (05) and the
-2D toy GAN (07)."""
+2D toy GAN (07), and the copying "generator" of lesson 09."""
 from .conditional import ConditionalDCGANDiscriminator, ConditionalDCGANGenerator, LabelError, check_labels
+from .copying import CopyingGenerator
 from .dcgan import DCGANDiscriminator, DCGANGenerator, weights_init
 from .inputs import DeviceMismatchError, LatentShapeError, check_latent
 from .mlp import MLPDiscriminator, MLPGenerator
@@ -19,7 +20,7 @@ def build_model(class_name: str, config: dict):
     return MODEL_CLASSES[class_name](**config)
 
 
-__all__ = ["ConditionalDCGANDiscriminator", "ConditionalDCGANGenerator", "DCGANDiscriminator",
+__all__ = ["ConditionalDCGANDiscriminator", "ConditionalDCGANGenerator", "CopyingGenerator", "DCGANDiscriminator",
            "DCGANGenerator", "DeviceMismatchError", "LabelError", "LatentShapeError", "MLPDiscriminator",
            "MLPGenerator", "MODEL_CLASSES", "ToyDiscriminator", "ToyGenerator", "build_model",
            "check_labels", "check_latent", "evaluating", "generate", "weights_init"]
