@@ -12,7 +12,7 @@
   (an R1 penalty, gamma 1), ``ema`` (sample from a moving average of G, decay 0.999; ``ema_0.99``
   0.99), ``sn`` (a spectrally normalized D without BatchNorm, the classic rates).
 
-``--held-out`` trains on the 4000 training digits only (``metrics.reference_split``) and scores
+``--held-out`` trains on the 4000 training digits only (``load_mnist(split="train")``) and scores
 against the 1000 held-out ones, which no GAN and not the classifier trained on: the Frechet
 distance of ``--samples`` (at most 1000) generated digits to them, with its floor (1000 training
 digits against them), precision and recall. ``--seconds S`` trains whole epochs until S seconds of
@@ -36,7 +36,7 @@ import torch
 
 from gan_utils import InMemoryBatches, get_device, load_mnist, seed_everything
 from gan_utils.metrics import (class_entropy, class_histogram, draw_samples, frechet_distance,
-                               precision_recall, reference_split, score_generator)
+                               precision_recall, score_generator)
 from gan_utils.models import DCGANDiscriminator, DCGANGenerator, weights_init
 from gan_utils.pretrained import pretrained_card
 from gan_utils.train import GANTrainer
@@ -151,17 +151,16 @@ def main(argv=None) -> None:
     parser.add_argument("--seconds", type=float, help="train each run this long (whole epochs), then score")
     args = parser.parse_args(argv)
     device = get_device()
-    mnist = load_mnist(source="bundled", verbose=False)
+    held_out = args.held_out or args.seconds
+    mnist = load_mnist(source="bundled", split="train" if held_out else "all", verbose=False)
     print(f"device: {device}, torch {torch.__version__}, {torch.get_num_threads()} CPU threads")
     reference = None
-    if args.held_out or args.seconds:
-        train, held_out = reference_split(mnist.labels)
-        held_out_images = mnist.images[held_out]
-        mnist = type(mnist)(mnist.images[train], mnist.labels[train], mnist.pixels[train], mnist.source)
-        some_training_digits = mnist.images[torch.randperm(len(train), generator=torch.Generator().manual_seed(0))[:1000]]
+    if held_out:
+        held_out_images = load_mnist(source="bundled", split="held-out", verbose=False).images
+        some_training_digits = mnist.images[torch.randperm(len(mnist), generator=torch.Generator().manual_seed(0))[:1000]]
         floor = frechet_distance(some_training_digits, held_out_images)
         reference = (held_out_images, floor)
-        print(f"training on {len(train)} digits, scoring against {len(held_out)} held-out ones "
+        print(f"training on {len(mnist)} digits, scoring against {len(held_out_images)} held-out ones "
               f"(floor: 1000 training digits against them, {floor:.1f})")
     results = [r for name in args.recipes for seed in args.seeds
                for r in run(name, seed, args.epochs, mnist, device, args.samples, reference, args.seconds)]

@@ -121,12 +121,13 @@ def load_mnist(source: str = "auto", download: bool = False, limit: int | None =
             fetch_full_mnist(root)
         else:
             download_full_mnist(root)
-    pixels, labels, origin = _read_digits(source, root)
+    pixels, labels, origin, from_bundled = _read_digits(source, root)
     pixels, labels = torch.from_numpy(pixels.copy()), torch.from_numpy(labels.astype(np.int64))
     if split != "all":
-        bundled = [torch.from_numpy(a.astype(np.int64) if a.ndim == 1 else a.copy()) for a in _read_bundled(root)]
-        from_bundled = len(pixels) == len(bundled[0]) and torch.equal(pixels, bundled[0])
-        keep = keep_for_split(pixels, bundled[0], bundled[1], split, from_bundled)
+        # the held-out digits are the bundled subset's: read it too when the digits came from elsewhere
+        bundled_pixels, bundled_labels = ((pixels, labels) if from_bundled else
+                                          (torch.from_numpy(a.copy()) for a in _read_bundled(root)))
+        keep = keep_for_split(pixels, bundled_pixels, bundled_labels.long(), split, from_bundled)
         pixels, labels = pixels[keep], labels[keep]
         origin += (say(", less the 1000 held-out digits", "，去掉 1000 个留出数字") if split == "train"
                    else say(", its 1000 held-out digits", "中的 1000 个留出数字"))
@@ -169,9 +170,9 @@ def _seeded_subset(count: int, limit: int, seed: int) -> torch.Tensor:
     return torch.randperm(count, generator=torch.Generator().manual_seed(seed))[:limit]
 
 
-def _read_digits(source: str, root: Path | None) -> tuple[np.ndarray, np.ndarray, str]:
-    """(pixels, labels, where from) for ``source``; "auto" falls back to the bundled subset, with a
-    printed warning, when the full set on disk cannot be read."""
+def _read_digits(source: str, root: Path | None) -> tuple[np.ndarray, np.ndarray, str, bool]:
+    """(pixels, labels, where from, whether it is the bundled subset) for ``source``; "auto" falls
+    back to the bundled subset, with a printed warning, when the full set on disk cannot be read."""
     if source == "full" and not full_mnist_on_disk(root):
         raise DataFileError(
             f"the full MNIST is not in {full_mnist_dir(root)}: it needs {FULL_TRAIN_FILES[0]} and "
@@ -182,13 +183,13 @@ def _read_digits(source: str, root: Path | None) -> tuple[np.ndarray, np.ndarray
         try:
             where = display_path(full_mnist_dir(root))
             origin = say(f"the full training set in {where}/", f"{where}/ 中的完整训练集")
-            return (*_read_full(root), origin)
+            return (*_read_full(root), origin, False)
         except DataFileError as err:
             if source == "full":
                 raise
             print(f"Could not read the full MNIST: {err} Using {BUNDLED_NOTE} instead.")
     where = display_path(root or data_dir())
-    return (*_read_bundled(root), say(f"the bundled subset in {where}/", f"{where}/ 中随课程附带的子集"))
+    return (*_read_bundled(root), say(f"the bundled subset in {where}/", f"{where}/ 中随课程附带的子集"), True)
 
 
 def _read_bundled(root: Path | None) -> tuple[np.ndarray, np.ndarray]:
@@ -304,5 +305,5 @@ def mnist_dataset(transform=None, root: Path | None = None) -> Dataset:
             return MNIST(str(full_mnist_root(root)), train=True, transform=transform, download=False)
         except Exception:  # torchvision also wants the test files, unzipped: read the training files
             pass
-    pixels, labels, _ = _read_digits("auto", root)
+    pixels, labels, _, _ = _read_digits("auto", root)
     return DigitImages(pixels, labels, transform)

@@ -1,6 +1,7 @@
 """How good is a generator? The course's digit classifier and the scores built on it."""
 from .classifier import DigitClassifier, load_classifier
-from .manifold import Memorisation, memorisation, precision_recall, reference_split
+from ..data.split import reference_split   # which digits every honest score compares with
+from .manifold import Memorisation, memorisation, precision_recall
 from .report import draw_samples, print_scores, score_generator
 from .scores import (MAX_ENTROPY, class_entropy, class_histogram, classify, conditional_accuracy,
                      features, frechet_distance, real_floor)

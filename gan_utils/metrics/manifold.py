@@ -17,7 +17,6 @@ from dataclasses import dataclass
 import torch
 
 from ..arguments import check_whole_number
-from ..data.split import reference_split  # noqa: F401  (here too: the metrics room's reference)
 from .scores import check_digits, features
 
 
