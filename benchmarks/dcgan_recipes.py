@@ -12,22 +12,19 @@
   (an R1 penalty, gamma 1), ``ema`` (sample from a moving average of G, decay 0.999; ``ema_0.99``
   0.99), ``sn`` (a spectrally normalized D without BatchNorm, the classic rates).
 
-``--held-out`` trains on the 4000 training digits only (``load_mnist(split="train")``) and scores
-against the 1000 held-out ones, which no GAN and not the classifier trained on: the Frechet
-distance of ``--samples`` (at most 1000) generated digits to them, with its floor (1000 training
-digits against them), precision and recall. ``--seconds S`` trains whole epochs until S seconds of
-training are spent and scores once at the end: recipes compared at equal wall time.
-
-Each run trains with the course's GANTrainer on the bundled 5000 digits (78 steps of 64 an epoch)
-and, at every epoch in ``--epochs``, prints one line: the scores of ``metrics.score_generator`` on
-``--samples`` generated digits (Frechet distance, with the real-vs-real floor; class entropy; the
-rarest and the commonest digit's share), the mean D(x) and D(G(z)) over all the steps so far, and
-the class entropy of the 64 fixed-noise images. A summary per recipe
-follows. Runs on the course's device (``get_device()``); 30 epochs take a minute or two on a
-2-core CPU.
+Each run trains with the course's GANTrainer on the 4000 training digits of the bundled subset (62
+steps of 64 an epoch) and, at every epoch in ``--epochs``, prints one line: the scores of
+``metrics.score_generator`` on ``--samples`` generated digits (at most 1000) against the 1000
+held-out digits, which no GAN and not the classifier trained on (Frechet distance, with its floor:
+1000 training digits against them; precision and recall; class entropy; the rarest and the
+commonest digit's share), the mean D(x) and D(G(z)) over all the steps so far, and the class
+entropy of the 64 fixed-noise images. With EMA the average of G is scored. ``--seconds S`` trains
+whole epochs until S seconds of training are spent and scores once at the end: recipes compared at
+equal wall time. A summary per recipe follows. Runs on the course's device (``get_device()``);
+30 epochs take a few minutes on a 2-core CPU.
 
 Usage:  python benchmarks/dcgan_recipes.py [--recipes classic sn_ttur] [--seeds 0 1] [--epochs 30]
-                                           [--samples 2500] [--held-out] [--seconds 120]
+                                           [--samples 1000] [--seconds 120]
 """
 import argparse
 import time
@@ -35,8 +32,7 @@ import time
 import torch
 
 from gan_utils import InMemoryBatches, get_device, load_mnist, seed_everything
-from gan_utils.metrics import (class_entropy, class_histogram, draw_samples, frechet_distance,
-                               precision_recall, score_generator)
+from gan_utils.metrics import class_entropy, score_generator
 from gan_utils.models import DCGANDiscriminator, DCGANGenerator, weights_init
 from gan_utils.pretrained import pretrained_card
 from gan_utils.train import GANTrainer
@@ -63,12 +59,11 @@ def recipe(name: str) -> tuple[dict, dict]:
     raise ValueError(f"unknown recipe {name!r}; choose one of {', '.join(RECIPES)}")
 
 
-def run(name: str, seed: int, checks: list[int], mnist, device, samples: int, reference=None,
+def run(name: str, seed: int, checks: list[int], mnist, device, samples: int,
         seconds: float | None = None) -> list[dict]:
     """Train one recipe with one seed (weights, batches and z all from ``seed``, as section 3 does
-    with seed 0) and return its scores at each epoch of ``checks`` (with ``seconds``: once, after
-    that much training). ``mnist`` holds the digits it trains on; with ``reference`` (held-out
-    digits and their floor) it is scored against those."""
+    with seed 0) on ``mnist`` and return its scores at each epoch of ``checks`` (with ``seconds``:
+    once, after that much training)."""
     D_options, options = recipe(name)
     seed_everything(seed)
     G, D = DCGANGenerator(), DCGANDiscriminator(**D_options)
@@ -86,16 +81,12 @@ def run(name: str, seed: int, checks: list[int], mnist, device, samples: int, re
             start = time.perf_counter()
             trainer.fit(epoch - trainer.epoch, progress=False)
             spent += time.perf_counter() - start
-        if reference is not None:
-            results.append(held_out_scores(trainer, reference, samples) | {"recipe": name, "seed": seed,
-                                                                           "train_s": spent})
-            print(held_out_line(results[-1]), flush=True)
-            continue
-        scores = score_generator(trainer.G, mnist.images, n=samples)
+        scores = score_generator(trainer.G_to_sample, n=samples, train=mnist.images)
         shares = scores["class_histogram"]
         history = trainer.history
-        results.append({"recipe": name, "seed": seed, "epoch": epoch, "fd": scores["frechet_distance"],
-                        "floor": scores["real_floor"], "entropy": scores["class_entropy"],
+        results.append({"recipe": name, "seed": seed, "epoch": trainer.epoch, "fd": scores["frechet_distance"],
+                        "floor": scores["real_floor"], "precision": scores["precision"], "recall": scores["recall"],
+                        "entropy": scores["class_entropy"],
                         "rarest": min(range(10), key=shares.__getitem__), "rarest_share": min(shares),
                         "commonest": max(range(10), key=shares.__getitem__), "commonest_share": max(shares),
                         "D_x": history.mean("D_x"), "D_G_z": history.mean("D_G_z1"),
@@ -104,25 +95,9 @@ def run(name: str, seed: int, checks: list[int], mnist, device, samples: int, re
     return results
 
 
-def held_out_scores(trainer, reference, samples: int) -> dict:
-    """The scores against held-out digits of the generator the run samples from (the average with EMA)."""
-    held_out, floor = reference
-    fakes = draw_samples(trainer.G_to_sample, min(samples, len(held_out)))
-    shares = class_histogram(fakes).tolist()
-    return {"epoch": trainer.epoch, "fd": frechet_distance(fakes, held_out), "floor": floor,
-            "entropy": class_entropy(fakes), "rarest_share": min(shares),
-            **precision_recall(fakes, held_out[:len(fakes)])}
-
-
-def held_out_line(r: dict) -> str:
-    return (f"{r['recipe']:<10} seed {r['seed']}  epoch {r['epoch']:>3}: held-out FD {r['fd']:7.1f} "
-            f"({r['fd'] / r['floor']:.1f} x the floor {r['floor']:.1f})  precision {r['precision']:.2f}  "
-            f"recall {r['recall']:.2f}  entropy {r['entropy']:.2f}  rarest {r['rarest_share']:.1%}  |  "
-            f"{r['train_s']:.0f} s of training")
-
-
 def line(r: dict) -> str:
-    return (f"{r['recipe']:<10} seed {r['seed']}  epoch {r['epoch']:>3}: FD {r['fd']:7.1f} (floor {r['floor']:.1f})  "
+    return (f"{r['recipe']:<10} seed {r['seed']}  epoch {r['epoch']:>3}: FD {r['fd']:7.1f} ({r['fd'] / r['floor']:.1f} x "
+            f"the floor {r['floor']:.1f})  precision {r['precision']:.2f}  recall {r['recall']:.2f}  "
             f"entropy {r['entropy']:.2f}  rarest {r['rarest']} {r['rarest_share']:.1%}, commonest "
             f"{r['commonest']} {r['commonest_share']:.1%}  |  mean D(x) {r['D_x']:.3f}, D(G(z)) {r['D_G_z']:.3f}, "
             f"gap {r['D_x'] - r['D_G_z']:.3f}; fixed-noise entropy {r['fixed_entropy']:.2f}  |  "
@@ -134,7 +109,7 @@ def summary(results: list[dict]) -> None:
     for key in sorted({(r["recipe"], r["epoch"]) for r in results}, key=lambda k: (k[1], k[0])):
         rows = [r for r in results if (r["recipe"], r["epoch"]) == key]
         parts = []
-        for figure, label in [("fd", "FD"), ("entropy", "entropy"), ("rarest_share", "rarest share"),
+        for figure, label in [("fd", "FD"), ("precision", "precision"), ("recall", "recall"), ("entropy", "entropy"), ("rarest_share", "rarest share"),
                               ("gap", "D(x) - D(G(z))"), ("fixed_entropy", "fixed-noise entropy")]:
             values = [r["D_x"] - r["D_G_z"] if figure == "gap" else r[figure] for r in rows]
             parts.append(f"{label} {sum(values) / len(values):.3g} [{min(values):.3g}, {max(values):.3g}]")
@@ -146,27 +121,16 @@ def main(argv=None) -> None:
     parser.add_argument("--recipes", nargs="+", default=["classic", "sn_ttur"], choices=RECIPES)
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1])
     parser.add_argument("--epochs", nargs="+", type=int, default=[30], help="score at each of these epochs")
-    parser.add_argument("--samples", type=int, default=2500, help="generated digits per score")
-    parser.add_argument("--held-out", action="store_true", help="train on 4000 digits, score on the other 1000")
+    parser.add_argument("--samples", type=int, default=1000, help="generated digits per score (at most 1000)")
     parser.add_argument("--seconds", type=float, help="train each run this long (whole epochs), then score")
     args = parser.parse_args(argv)
     device = get_device()
-    held_out = args.held_out or args.seconds
-    mnist = load_mnist(source="bundled", split="train" if held_out else "all", verbose=False)
-    print(f"device: {device}, torch {torch.__version__}, {torch.get_num_threads()} CPU threads")
-    reference = None
-    if held_out:
-        held_out_images = load_mnist(source="bundled", split="held-out", verbose=False).images
-        some_training_digits = mnist.images[torch.randperm(len(mnist), generator=torch.Generator().manual_seed(0))[:1000]]
-        floor = frechet_distance(some_training_digits, held_out_images)
-        reference = (held_out_images, floor)
-        print(f"training on {len(mnist)} digits, scoring against {len(held_out_images)} held-out ones "
-              f"(floor: 1000 training digits against them, {floor:.1f})")
+    mnist = load_mnist(source="bundled", verbose=False)   # the 4000 training digits
+    print(f"device: {device}, torch {torch.__version__}, {torch.get_num_threads()} CPU threads; training on "
+          f"{len(mnist)} digits, scored against the 1000 held-out ones")
     results = [r for name in args.recipes for seed in args.seeds
-               for r in run(name, seed, args.epochs, mnist, device, args.samples, reference, args.seconds)]
-    if reference is None:
-        summary(results)
-
+               for r in run(name, seed, args.epochs, mnist, device, min(args.samples, 1000), args.seconds)]
+    summary(results)
 
 if __name__ == "__main__":
     main()

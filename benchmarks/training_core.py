@@ -1,6 +1,6 @@
 """How fast the training core runs each lesson's configuration, on this machine's device.
 
-Seconds per epoch of the bundled 5000 digits (78 steps of 64) for the image GANs of lessons 03-05
+Seconds per epoch of the 4000 training digits (62 steps of 64) for the image GANs of lessons 03-05
 and 07, and per 500 steps of lesson 07's 2D lab; the best of ``--repeats`` timed runs after one
 warm-up. It uses only calls that every version of the course has, so the same file can time two
 checkouts (``PYTHONPATH=path/to/checkout python benchmarks/training_core.py``).

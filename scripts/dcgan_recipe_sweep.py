@@ -80,7 +80,7 @@ def main() -> None:
         done = epoch
         for which, model in (("G", trainer.G), ("average", trainer.G_average.module)):
             model.latent_dim = G.latent_dim
-            scores = score_generator(model.cpu(), mnist.images, n=2500)  # drawn in eval mode
+            scores = score_generator(model.cpu(), train=mnist.images)  # drawn in eval mode, against the held-out digits
             model.to(device)
             print(json.dumps({"name": name, "epoch": epoch, "which": which, "fd": scores["frechet_distance"],
                               "entropy": scores["class_entropy"], "shares": scores["class_histogram"],

@@ -3,8 +3,8 @@
     .venv/bin/python scripts/train_pretrained.py                 # all four
     .venv/bin/python scripts/train_pretrained.py dcgan cgan      # some of them
 
-The digit generators are trained on the bundled 5000 digits, scored with gan_utils.metrics on 2500
-samples, and written to data/pretrained/<name>.pt (half precision) with a JSON card: the command,
+The digit generators are trained on the 4000 training digits of the bundled set, scored with
+gan_utils.metrics on 1000 samples against the 1000 held-out digits they never see, and written to data/pretrained/<name>.pt (half precision) with a JSON card: the command,
 seed, epochs, wall time, torch threads and scores. dcgan64_faces is trained by
 scripts/train_dcgan.py (FACES_ARGS below; an interrupted run resumes) on drawn faces; its card also
 records that command, and 9 of its fixed-noise faces are kept as dcgan64_faces_progress.gif.
@@ -60,7 +60,7 @@ def train(name: str, mnist) -> None:
     start = time.perf_counter()
     trainer.fit(epochs)
     seconds = time.perf_counter() - start
-    scores = score_generator(trainer.G.cpu().eval(), mnist.images)
+    scores = score_generator(trainer.G.cpu().eval(), train=mnist.images)   # against the held-out digits
     print_scores(scores, name)
     card = {"name": name, "what": PRETRAINED[name], "command": f"python scripts/train_pretrained.py {name}",
             "seed": SEED, "epochs": epochs, "steps": trainer.step, "batch_size": 64,
@@ -126,7 +126,7 @@ def main() -> None:
     unknown = [name for name in names if name not in PRETRAINED]
     if unknown:
         sys.exit(f"unknown name(s) {unknown}; choose from {list(PRETRAINED)}")
-    mnist = load_mnist(source="bundled", verbose=False)
+    mnist = load_mnist(source="bundled", split="train", verbose=False)   # the held-out 1000 stay unseen
     for name in names:
         train_faces() if name == "dcgan64_faces" else train(name, mnist)
 

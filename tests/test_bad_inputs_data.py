@@ -87,8 +87,8 @@ def test_1_a_flipped_byte_in_the_classifier_is_refused_with_the_file_and_the_fix
 
 def test_2_metrics_refuse_real_images_in_zero_one_and_say_how_to_convert():
     zero_one = (digits(8) + 1) / 2
-    with pytest.raises(ImageShapeError, match=r"real_images should be in \[-1, 1\].*\[0, 1\] images"
-                                              r".*real_images \* 2 - 1"):
+    with pytest.raises(ImageShapeError, match=r"reference should be in \[-1, 1\].*\[0, 1\] images"
+                                              r".*reference \* 2 - 1"):
         score_generator(MLPGenerator(), zero_one, n=4)
     with pytest.raises(ImageShapeError, match=r"real_images \* 2 - 1"):
         real_floor(zero_one, 2)
@@ -111,7 +111,7 @@ def test_4_a_full_mnist_file_cut_in_its_header_falls_back_loudly_or_refuses_by_n
     (raw / FULL_IMAGES).write_bytes(struct.pack(">HBB", 0, 8, 3) + b"\x00\x00")  # 6 of 16 bytes
     data = load_mnist(root=bundled_copy, verbose=False)
     out = capsys.readouterr().out
-    assert len(data) == 5000
+    assert len(data) == 4000
     assert f"{FULL_IMAGES} is truncated: it ends inside its header" in out
     assert "delete it and download again with load_mnist(download=True)" in out
     assert "Using the bundled 5000-digit subset instead" in out
@@ -260,7 +260,7 @@ def test_sweep_passing_the_mnist_record_instead_of_its_images_says_to_pass_image
     data = load_mnist(root=bundled_copy, limit=20, verbose=False)
     with pytest.raises(ImageShapeError, match=r"got MnistData. It holds its images in .images"):
         InMemoryBatches(data, batch_size=4)
-    with pytest.raises(ImageShapeError, match=r"real_images should be a torch.Tensor, got MnistData"):
+    with pytest.raises(ImageShapeError, match=r"reference should be a torch.Tensor, got MnistData"):
         score_generator(MLPGenerator(), data, n=4)
 
 
@@ -288,8 +288,8 @@ def test_sweep_download_with_the_bundled_source_is_refused_before_any_network(bu
 def test_sweep_limit_true_is_refused_and_a_limit_beyond_the_data_says_so(bundled_copy, capsys):
     with pytest.raises(ValueError, match="limit should be a whole number.*True"):
         load_mnist(root=bundled_copy, limit=True)
-    assert len(load_mnist(root=bundled_copy, limit=10**6, verbose=False)) == 5000
-    assert "limit=1000000 is more than the 5000 digits available: using all 5000" in capsys.readouterr().out
+    assert len(load_mnist(root=bundled_copy, limit=10**6, verbose=False)) == 4000
+    assert "limit=1000000 is more than the 4000 digits available: using all 4000" in capsys.readouterr().out
 
 
 def test_sweep_a_root_that_is_no_folder_is_named_as_such(tmp_path):
@@ -342,7 +342,7 @@ def test_sweep_an_unreadable_full_mnist_file_falls_back_by_name(bundled_copy, mo
             raise PermissionError(13, "Permission denied", str(self))
         return read(self)
     monkeypatch.setattr(Path, "read_bytes", denied)
-    assert len(load_mnist(root=bundled_copy, verbose=False)) == 5000
+    assert len(load_mnist(root=bundled_copy, verbose=False)) == 4000
     assert f"could not read {bundled_copy / 'MNIST' / 'raw' / FULL_IMAGES} (Permission denied)" in \
         capsys.readouterr().out
 
@@ -437,7 +437,7 @@ def test_sweep_real_floor_refuses_too_small_n_and_zero_repeats():
 def test_sweep_score_generator_refuses_what_is_not_a_generator_or_too_few_images():
     with pytest.raises(TypeError, match=r"G should be a generator.*got Linear.*Pass G"):
         score_generator(torch.nn.Linear(3, 1), digits(8), n=4)
-    with pytest.raises(ValueError, match="real_images has 3 image.s.; the scores need at least 4"):
+    with pytest.raises(ValueError, match="reference has 3 and train 4000 image.s.; the scores need at least 4"):
         score_generator(MLPGenerator(), digits(3), n=4)
     with pytest.raises(ValueError, match="n should be a whole number.*got 1"):
         score_generator(MLPGenerator(), digits(8), n=1)

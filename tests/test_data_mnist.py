@@ -43,12 +43,14 @@ def test_bundled_subset_loads_offline_fast_and_ready_for_a_gan(bundled_copy, no_
     data = load_mnist(root=bundled_copy)
     elapsed = time.perf_counter() - start
     assert elapsed < 2.0, f"loading took {elapsed:.2f} s"
-    assert data.images.shape == (5000, 1, 28, 28) and data.images.dtype == torch.float32
+    # the default split: the 4000 training digits, the 1000 held-out ones kept for honest scores
+    assert data.images.shape == (4000, 1, 28, 28) and data.images.dtype == torch.float32
     assert data.images.min() == -1.0 and data.images.max() == 1.0
-    assert torch.bincount(data.labels).tolist() == [500] * 10
-    assert data.pixels.dtype == torch.uint8 and data.pixels.shape == (5000, 28, 28)
+    assert torch.bincount(data.labels).tolist() == [400] * 10
+    assert data.pixels.dtype == torch.uint8 and data.pixels.shape == (4000, 28, 28)
     assert "bundled subset" in data.source
-    assert "5000 images" in capsys.readouterr().out
+    assert "4000 images" in capsys.readouterr().out
+    assert len(load_mnist(root=bundled_copy, split="all", verbose=False)) == 5000
 
 
 def test_limit_keeps_a_seeded_mixed_subset(bundled_copy):
@@ -104,7 +106,7 @@ def test_full_set_on_disk_is_preferred_and_full_source_demands_it(bundled_copy, 
     data = load_mnist(root=bundled_copy, verbose=False)
     assert len(data) == 64 and "full training set" in data.source
     assert torch.equal(data.pixels, torch.from_numpy(pixels.astype(np.uint8)))
-    assert len(load_mnist(source="bundled", root=bundled_copy, verbose=False)) == 5000
+    assert len(load_mnist(source="bundled", root=bundled_copy, verbose=False)) == 4000
 
 
 def test_a_failed_download_says_so_in_one_line_and_falls_back(bundled_copy, monkeypatch, capsys):
@@ -118,14 +120,14 @@ def test_a_failed_download_says_so_in_one_line_and_falls_back(bundled_copy, monk
     out = capsys.readouterr().out
     failure = [line for line in out.splitlines() if line.startswith("Could not download")]
     assert len(failure) == 1 and "bundled 5000-digit subset" in failure[0]
-    assert len(data) == 5000
+    assert len(data) == 4000
 
 
 def test_classic_dataset_path_gives_transformed_pil_images(bundled_copy):
     dataset = mnist_dataset(transform=mnist_transform(), root=bundled_copy)
     image, label = dataset[0]
     assert image.shape == (1, 28, 28) and image.min() >= -1 and image.max() <= 1
-    assert isinstance(label, int) and len(dataset) == 5000
+    assert isinstance(label, int) and len(dataset) == 4000   # the held-out 1000 left out
     loader = torch.utils.data.DataLoader(dataset, batch_size=16, shuffle=True)
     x, y = next(iter(loader))
     assert x.shape == (16, 1, 28, 28) and y.shape == (16,)
@@ -137,7 +139,7 @@ def test_an_unreadable_full_set_falls_back_in_auto_mode_and_fails_in_full_mode(b
     (raw / "train-images-idx3-ubyte.gz").write_bytes(b"\x1f\x8b\x08 half a download")
     write_idx(raw / "train-labels-idx1-ubyte", np.arange(10))
     data = load_mnist(root=bundled_copy)
-    assert len(data) == 5000 and "Could not read the full MNIST" in capsys.readouterr().out
+    assert len(data) == 4000 and "Could not read the full MNIST" in capsys.readouterr().out
     with pytest.raises(DataFileError, match="not a readable gzip"):
         load_mnist(source="full", root=bundled_copy)
 

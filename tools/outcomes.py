@@ -237,7 +237,8 @@ def shipped_models(seed: int) -> dict:
     from gan_utils.metrics import class_entropy, classify, conditional_accuracy, frechet_distance, real_floor
     from gan_utils.pretrained import load_pretrained
     from gan_utils.widgets import LatentExplorer
-    mnist = load_mnist(source="bundled", verbose=False)
+    mnist = load_mnist(source="bundled", verbose=False)                    # the 4000 training digits
+    held_out = load_mnist(source="bundled", split="held-out", verbose=False)  # the classifier never saw these
     order = torch.randperm(len(mnist.images), generator=torch.Generator().manual_seed(seed))
     images, labels = mnist.images[order[:2000]], mnist.labels[order[:2000]]
     floor = real_floor(mnist.images, 1000, seed=seed)
@@ -250,7 +251,7 @@ def shipped_models(seed: int) -> dict:
     G_c = load_pretrained("cgan")
     directions = LatentExplorer(G_c, num_directions=4, digit=3).directions
     return {
-        "classifier.accuracy": (classify(images[:1000]) == labels[:1000]).float().mean().item(),
+        "classifier.accuracy": (classify(held_out.images) == held_out.labels).float().mean().item(),
         "real_vs_real.floors": frechet_distance(images[:1000], images[1000:]) / floor,
         "noise_vs_real.floors": frechet_distance(noise, images[:1000]) / floor,
         "ones.entropy": class_entropy(ones), "real.entropy": class_entropy(images),
@@ -262,7 +263,7 @@ def shipped_models(seed: int) -> dict:
 
 
 SHIPPED_CLAIMS = [
-    Claim("shipped_models", "classifier.accuracy", ">", 0.97, None, "the classifier reads 97 % of real digits"),
+    Claim("shipped_models", "classifier.accuracy", ">", 0.97, None, "the classifier reads 97 % of the held-out digits"),
     Claim("shipped_models", "real_vs_real.floors", "<", 3, None, "real vs real: under 3 floors"),
     Claim("shipped_models", "noise_vs_real.floors", ">", 20, None, "noise vs real: over 20 floors"),
     Claim("shipped_models", "ones.entropy", "<", 0.15, None, "300 ones: class entropy below 0.15"),

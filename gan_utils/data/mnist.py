@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from PIL import Image
-from torch.utils.data import Dataset
+from torch.utils.data import Dataset, Subset
 
 from ..arguments import check_whole_number
 from ..language import say
@@ -103,15 +103,15 @@ class MnistData:
 
 
 def load_mnist(source: str = "auto", download: bool = False, limit: int | None = None,
-               root: Path | None = None, verbose: bool = True, seed: int = 0, split: str = "all") -> MnistData:
+               root: Path | None = None, verbose: bool = True, seed: int = 0, split: str = "train") -> MnistData:
     """One call for GAN-ready MNIST.
 
     source: "auto" (full set if on disk, else the bundled subset), "bundled" or "full".
     download: fetch the full set first if it is missing (short timeout). With "auto" a failed
     download says so and the bundled subset is used; with "full" it raises, saying why.
     limit: keep a random, seeded subset of this many digits (fast mode uses it).
-    split: "all", "train" (all but the 1000 held-out digits) or "held-out" (those 1000, the
-    reference honest scores compare with; see ``split.py``).
+    split: "train" (the default: all but the 1000 held-out digits, what every GAN trains on),
+    "held-out" (those 1000, the reference honest scores compare with; see ``split.py``) or "all".
     """
     _check_request(source, download, limit)
     check_split(split)
@@ -295,15 +295,19 @@ class BundledMNIST(DigitImages):
 
 
 def mnist_dataset(transform=None, root: Path | None = None) -> Dataset:
-    """``torchvision.datasets.MNIST`` when it can read the full set here, else the digits
-    ``load_mnist()`` would use (the full training files, or the bundled subset), as a dataset
-    of (transformed PIL image, label) for a ``DataLoader``."""
+    """The digits ``load_mnist()`` trains on (the held-out 1000 left out) as a dataset of
+    (transformed PIL image, label) for a ``DataLoader``: ``torchvision.datasets.MNIST`` when it
+    can read the full set here, else the full training files or the bundled subset."""
     root = _data_root(root)
     if full_mnist_on_disk(root):
         from torchvision.datasets import MNIST
         try:
-            return MNIST(str(full_mnist_root(root)), train=True, transform=transform, download=False)
+            dataset = MNIST(str(full_mnist_root(root)), train=True, transform=transform, download=False)
         except Exception:  # torchvision also wants the test files, unzipped: read the training files
             pass
-    pixels, labels, _, _ = _read_digits("auto", root)
-    return DigitImages(pixels, labels, transform)
+        else:
+            bundled_pixels, bundled_labels = (torch.from_numpy(a.copy()) for a in _read_bundled(root))
+            keep = keep_for_split(dataset.data, bundled_pixels, bundled_labels.long(), "train", False)
+            return Subset(dataset, keep.tolist())
+    mnist = load_mnist(source="auto", root=root, verbose=False)
+    return DigitImages(mnist.pixels.numpy(), mnist.labels.numpy(), transform)

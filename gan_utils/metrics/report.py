@@ -1,12 +1,16 @@
 """Score a generator in one call: what lessons print at their end and the pretrained cards record."""
+from functools import lru_cache
+
 import torch
 from torch import nn
 
 from ..arguments import check_whole_number
+from ..data.mnist import load_mnist
 from ..language import say
 from ..models.sampling import class_count, evaluating, generate
+from .manifold import memorisation, precision_recall
 from .scores import (MAX_ENTROPY, check_digits, class_entropy, class_histogram, conditional_accuracy,
-                     frechet_distance, real_floor)
+                     frechet_distance)
 
 
 @torch.no_grad()
@@ -24,30 +28,73 @@ def draw_samples(G, n: int, seed: int = 0, labels: torch.Tensor | None = None,
     return torch.cat(chunks)
 
 
-def score_generator(G, real_images: torch.Tensor, n: int = 2500, seed: int = 0) -> dict:
-    """Frechet distance (with the real-vs-real floor), class histogram and entropy, and for a
-    conditional G the share of samples classified as the requested digit (overall, per class).
-    ``real_images`` are (N, 1, 28, 28) in [-1, 1], like ``load_mnist().images``."""
+@lru_cache(maxsize=1)
+def _bundled_split() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(training images, training labels, held-out images, held-out labels) of the bundled digits, read once."""
+    train = load_mnist(source="bundled", split="train", verbose=False)
+    held_out = load_mnist(source="bundled", split="held-out", verbose=False)
+    return train.images, train.labels, held_out.images, held_out.labels
+
+
+def score_generator(G, reference: torch.Tensor | None = None, n: int = 1000, seed: int = 0,
+                    train: torch.Tensor | None = None) -> dict:
+    """Score G against real digits it never trained on, each score beside what real digits get.
+
+    reference: the digits to compare with (default: the 1000 held-out bundled digits, which no
+    lesson, shipped model or the classifier trains on). train: the digits G trained on (default:
+    the bundled training split), for the floor and the memorisation check. Scores: the Frechet
+    distance, with its floor (n training digits against the same reference, so the sample-size bias
+    is the same on both sides); precision and recall (fidelity and diversity apart); the share of
+    samples that copy a training digit; the class histogram and entropy; and for a conditional G the
+    share classified as the requested digit and the Frechet distance per class."""
     n = check_whole_number(n, "n", minimum=2)
-    check_digits(real_images, "real_images", real=True)
-    if len(real_images) < 4:
-        raise ValueError(f"real_images has {len(real_images)} image(s); the scores need at least 4 "
-                         f"(two sets of 2 for the real-vs-real floor), and hundreds to mean much.")
+    train_default, train_labels, held_out, held_out_labels = _bundled_split()
+    reference = held_out if reference is None else reference
+    train = train_default if train is None else train
+    check_digits(reference, "reference", real=True)
+    check_digits(train, "train", real=True)
+    if min(len(reference), len(train)) < 4:
+        raise ValueError(f"reference has {len(reference)} and train {len(train)} image(s); the scores "
+                         f"need at least 4 on each side, and hundreds to mean much.")
+    n_real = min(n, len(train))
     conditional = class_count(G) is not None
     labels = torch.arange(n) % G.num_classes if conditional else None
     fakes = draw_samples(G, n, seed, labels)
     check_digits(fakes, "G's images")
-    reals = real_images[torch.randperm(len(real_images), generator=torch.Generator().manual_seed(seed))[:n]]
-    scores = {"samples": n,
-              "frechet_distance": round(frechet_distance(fakes, reals), 2),
-              "real_floor": round(real_floor(real_images, min(n, len(real_images) // 2), seed=seed), 2),
-              "class_entropy": round(class_entropy(fakes), 3), "max_entropy": round(MAX_ENTROPY, 3),
-              "class_histogram": [round(v, 3) for v in class_histogram(fakes).tolist()]}
+    reals = train[torch.randperm(len(train), generator=torch.Generator().manual_seed(seed))[:n_real]]
+    scores = {"samples": n, "reference": len(reference),
+              "frechet_distance": round(frechet_distance(fakes, reference), 2),
+              "real_floor": round(frechet_distance(reals, reference), 2)}
+    k = min(3, len(reference) - 1, n - 1, n_real - 1)
+    if k >= 1:
+        generated, real = precision_recall(fakes, reference, k), precision_recall(reals, reference, k)
+        scores |= {"precision": round(generated["precision"], 3), "recall": round(generated["recall"], 3),
+                   "real_precision": round(real["precision"], 3), "real_recall": round(real["recall"], 3)}
+    if len(reference) >= 100:
+        scores["copied"] = round(memorisation(fakes, train, reference).copied, 4)
+    scores |= {"class_entropy": round(class_entropy(fakes), 3), "max_entropy": round(MAX_ENTROPY, 3),
+               "class_histogram": [round(v, 3) for v in class_histogram(fakes).tolist()]}
     if conditional:
         overall, per_class = conditional_accuracy(fakes, labels)
         scores["conditional_accuracy"] = round(overall, 4)
         scores["per_class_accuracy"] = [round(v, 3) for v in per_class.tolist()]
+        if reference is held_out:
+            scores |= _per_class_distances(fakes, labels, train_default, train_labels, held_out, held_out_labels)
     return scores
+
+
+def _per_class_distances(fakes, labels, train, train_labels, held_out, held_out_labels) -> dict:
+    """For a conditional G: each digit's Frechet distance to the held-out digits of that class, beside
+    the same distance for as many training digits of that class (the per-class floor)."""
+    distances, floors = [], []
+    for digit in range(10):
+        reference = held_out[held_out_labels == digit]
+        asked, real = fakes[labels == digit], train[train_labels == digit]
+        if min(len(asked), len(reference)) < 2:
+            return {}
+        distances.append(round(frechet_distance(asked, reference), 1))
+        floors.append(round(frechet_distance(real[:len(asked)], reference), 1))
+    return {"per_class_frechet": distances, "per_class_floor": floors}
 
 
 def _check_generator(G) -> None:
@@ -60,11 +107,25 @@ def _check_generator(G) -> None:
 
 
 def print_scores(scores: dict, name: str = "generator") -> None:
-    """The scores in a few readable lines."""
+    """The scores in a few readable lines, each with what it measures and what real digits get."""
     fd, floor = f"{scores['frechet_distance']:.1f}", f"{scores['real_floor']:.1f}"
     entropy, best = f"{scores['class_entropy']:.2f}", f"{scores['max_entropy']:.2f}"
-    print(say(f"{name}: Frechet distance {fd} (real vs real: {floor}, lower is better)",
-              f"{name}：弗雷歇距离 {fd}（真实对真实：{floor}，越低越好）"))
+    count = scores.get("reference", "the")
+    print(say(f"{name}, against {count} held-out real digits it never trained on:",
+              f"{name}，对照 {count} 个它从未训练过的留出真实数字："))
+    print(say(f"  Frechet distance {fd}   (new real digits: {floor}; lower is better: how far from real, all in one number)",
+              f"  弗雷歇距离 {fd}   （新的真实数字：{floor}；越低越好：与真实数据差多远，合成一个数）"))
+    if "precision" in scores:
+        p, rp = f"{scores['precision']:.2f}", f"{scores['real_precision']:.2f}"
+        r, rr = f"{scores['recall']:.2f}", f"{scores['real_recall']:.2f}"
+        print(say(f"  precision {p}   (real: {rp}; share of samples that land among real digits: fidelity)",
+                  f"  精确率 {p}   （真实：{rp}；落在真实数字之间的样本比例：保真度）"))
+        print(say(f"  recall    {r}   (real: {rr}; share of real digits with samples near them: diversity)",
+                  f"  召回率 {r}   （真实：{rr}；附近有样本的真实数字比例：多样性）"))
+    if "copied" in scores:
+        copied = f"{scores['copied']:.1%}"
+        print(say(f"  copied    {copied}   (new real digits: about 1%; samples nearer a training digit than 99% of new digits)",
+                  f"  复制     {copied}   （新的真实数字：约 1%；比 99% 的新数字更接近某个训练数字的样本）"))
     print(say(f"  class entropy {entropy} of {best} (all ten digits equally often = {best})",
               f"  类别熵 {entropy}，最大 {best}（十个数字出现得一样多时 = {best}）"))
     drawn = "  ".join(f"{d}:{share:.0%}" for d, share in enumerate(scores["class_histogram"]))
@@ -74,3 +135,8 @@ def print_scores(scores: dict, name: str = "generator") -> None:
         print(say(f"  classified as the requested digit: {accuracy}", f"  被分类为所要求数字的比例：{accuracy}"))
         per_digit = "  ".join(f"{d}:{a:.0%}" for d, a in enumerate(scores["per_class_accuracy"]))
         print(say("  per digit: ", "  各数字：") + per_digit)
+    if "per_class_frechet" in scores:
+        per_digit = "  ".join(f"{d}:{v:.0f}" for d, v in enumerate(scores["per_class_frechet"]))
+        floors = "  ".join(f"{d}:{v:.0f}" for d, v in enumerate(scores["per_class_floor"]))
+        print(say("  Frechet distance per digit: ", "  各数字的弗雷歇距离：") + per_digit)
+        print(say("    new real digits per digit: ", "    新的真实数字（各数字）：") + floors)
