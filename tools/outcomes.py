@@ -205,7 +205,7 @@ TOY_CLAIMS = [
 
 # ---------------------------------------------------------------- lesson 07's MNIST mode collapse
 
-def mnist_collapse(seed: int, epochs: int = 10) -> dict:
+def mnist_collapse(seed: int, epochs: int = 16) -> dict:
     """Class entropy of lesson 03's MLP GAN after ``epochs`` on the bundled digits, balanced and
     with G ten times faster than D."""
     from gan_utils.metrics import class_entropy, draw_samples
@@ -223,8 +223,10 @@ def mnist_collapse(seed: int, epochs: int = 10) -> dict:
 
 
 MNIST_CLAIMS = [
-    Claim("mnist_collapse", "collapsed.entropy", "<", 0.6, "balanced.entropy", "MNIST, G 10x faster: class entropy below 0.6"),
-    Claim("mnist_collapse", "balanced.entropy", ">", 0.8, "collapsed.entropy", "MNIST, balanced: class entropy above 0.8"),
+    # 16 epochs of the 4000 training digits (992 steps), seeds 0-2 on the default and avx2 paths:
+    # collapsed 0.00 to 0.59, balanced 1.57 to 1.78
+    Claim("mnist_collapse", "collapsed.entropy", "<", 1.0, "balanced.entropy", "MNIST, G 10x faster: class entropy below 1.0"),
+    Claim("mnist_collapse", "balanced.entropy", ">", 1.2, "collapsed.entropy", "MNIST, balanced: class entropy above 1.2"),
 ]
 
 
