@@ -44,5 +44,6 @@ def main() -> None:
         print(f"draw {draw}: even real mix {even:.1f}   real digits in the dcgan's mix {skewed:.1f}   "
               f"the dcgan's samples {fakes:.1f}")
 
+
 if __name__ == "__main__":
     main()

@@ -132,5 +132,6 @@ def main(argv=None) -> None:
                for r in run(name, seed, args.epochs, mnist, device, min(args.samples, 1000), args.seconds)]
     summary(results)
 
+
 if __name__ == "__main__":
     main()

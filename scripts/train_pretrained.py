@@ -4,8 +4,9 @@
     .venv/bin/python scripts/train_pretrained.py dcgan cgan      # some of them
 
 The digit generators are trained on the 4000 training digits of the bundled set, scored with
-gan_utils.metrics on 1000 samples against the 1000 held-out digits they never see, and written to data/pretrained/<name>.pt (half precision) with a JSON card: the command,
-seed, epochs, wall time, torch threads and scores. dcgan64_faces is trained by
+gan_utils.metrics on 1000 samples against the 1000 held-out digits they never see, and written to
+data/pretrained/<name>.pt (half precision) with a JSON card: the command, seed, epochs, wall time,
+torch threads and scores. dcgan64_faces is trained by
 scripts/train_dcgan.py (FACES_ARGS below; an interrupted run resumes) on drawn faces; its card also
 records that command, and 9 of its fixed-noise faces are kept as dcgan64_faces_progress.gif.
 """

@@ -124,10 +124,7 @@ def load_mnist(source: str = "auto", download: bool = False, limit: int | None =
     pixels, labels, origin, from_bundled = _read_digits(source, root)
     pixels, labels = torch.from_numpy(pixels.copy()), torch.from_numpy(labels.astype(np.int64))
     if split != "all":
-        # the held-out digits are the bundled subset's: read it too when the digits came from elsewhere
-        bundled_pixels, bundled_labels = ((pixels, labels) if from_bundled else
-                                          (torch.from_numpy(a.copy()) for a in _read_bundled(root)))
-        keep = keep_for_split(pixels, bundled_pixels, bundled_labels.long(), split, from_bundled)
+        keep = _split_indices(pixels, labels if from_bundled else None, split, root)
         pixels, labels = pixels[keep], labels[keep]
         origin += (say(", less the 1000 held-out digits", "，去掉 1000 个留出数字") if split == "train"
                    else say(", its 1000 held-out digits", "中的 1000 个留出数字"))
@@ -138,6 +135,15 @@ def load_mnist(source: str = "auto", download: bool = False, limit: int | None =
     if verbose:
         print(data.describe())
     return data
+
+
+def _split_indices(pixels: torch.Tensor, bundled_labels: torch.Tensor | None, split: str, root) -> torch.Tensor:
+    """Indices of ``pixels`` that ``split`` keeps. The held-out digits are the bundled subset's:
+    ``bundled_labels`` when ``pixels`` are the bundled digits, else (None) the subset is read too."""
+    if bundled_labels is not None:
+        return keep_for_split(pixels, pixels, bundled_labels, split, from_bundled=True)
+    bundled_pixels, bundled_labels = (torch.from_numpy(a.copy()) for a in _read_bundled(root))
+    return keep_for_split(pixels, bundled_pixels, bundled_labels.long(), split, from_bundled=False)
 
 
 def _check_request(source: str, download: bool, limit: int | None) -> None:
@@ -306,8 +312,6 @@ def mnist_dataset(transform=None, root: Path | None = None) -> Dataset:
         except Exception:  # torchvision also wants the test files, unzipped: read the training files
             pass
         else:
-            bundled_pixels, bundled_labels = (torch.from_numpy(a.copy()) for a in _read_bundled(root))
-            keep = keep_for_split(dataset.data, bundled_pixels, bundled_labels.long(), "train", False)
-            return Subset(dataset, keep.tolist())
+            return Subset(dataset, _split_indices(dataset.data, None, "train", root).tolist())
     mnist = load_mnist(source="auto", root=root, verbose=False)
     return DigitImages(mnist.pixels.numpy(), mnist.labels.numpy(), transform)

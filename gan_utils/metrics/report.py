@@ -6,6 +6,7 @@ from torch import nn
 
 from ..arguments import check_whole_number
 from ..data.mnist import load_mnist
+from ..data.split import reference_split
 from ..language import say
 from ..models.sampling import class_count, evaluating, generate
 from .manifold import memorisation, precision_recall
@@ -31,9 +32,9 @@ def draw_samples(G, n: int, seed: int = 0, labels: torch.Tensor | None = None,
 @lru_cache(maxsize=1)
 def _bundled_split() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
     """(training images, training labels, held-out images, held-out labels) of the bundled digits, read once."""
-    train = load_mnist(source="bundled", split="train", verbose=False)
-    held_out = load_mnist(source="bundled", split="held-out", verbose=False)
-    return train.images, train.labels, held_out.images, held_out.labels
+    bundled = load_mnist(source="bundled", split="all", verbose=False)
+    train, held_out = reference_split(bundled.labels)
+    return bundled.images[train], bundled.labels[train], bundled.images[held_out], bundled.labels[held_out]
 
 
 def score_generator(G, reference: torch.Tensor | None = None, n: int = 1000, seed: int = 0,
