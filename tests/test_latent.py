@@ -7,7 +7,7 @@ import torch
 from torch import nn
 
 from gan_utils.latent import (ink_change, interpolation_path, lerp, principal_directions, random_directions,
-                              slerp)
+                              slerp, truncated_noise)
 from gan_utils.models import DCGANGenerator, MLPGenerator
 
 
@@ -108,3 +108,23 @@ def test_looking_at_a_generator_leaves_it_in_the_mode_it_was_in():
     G.eval()
     principal_directions(G, count=1, num_points=2)
     assert not G.training
+
+
+def test_truncated_noise_stays_inside_the_threshold_with_the_truncated_normals_spread():
+    z = truncated_noise(20000, 10, threshold=1.0, seed=0)
+    assert z.shape == (20000, 10) and z.abs().max() <= 1.0
+    # a standard normal cut at +-1: variance 1 - 2 phi(1) / (2 Phi(1) - 1) = 0.2911, std 0.5396
+    phi, Phi = math.exp(-0.5) / math.sqrt(2 * math.pi), 0.5 * (1 + math.erf(1 / math.sqrt(2)))
+    assert z.std().item() == pytest.approx(math.sqrt(1 - 2 * phi / (2 * Phi - 1)), abs=0.005)
+    assert z.mean().abs().item() < 0.01
+
+
+def test_no_threshold_gives_the_same_codes_as_plain_seeded_noise():
+    assert torch.equal(truncated_noise(8, 100, None, seed=3), torch.randn(8, 100, generator=torch.Generator().manual_seed(3)))
+    assert torch.equal(truncated_noise(8, 100, 0.5, seed=3), truncated_noise(8, 100, 0.5, seed=3))
+
+
+@pytest.mark.parametrize("threshold", [0, -1.0, "1", True, float("nan")])
+def test_a_threshold_that_is_not_a_positive_number_is_refused(threshold):
+    with pytest.raises(ValueError, match="threshold should be a positive number"):
+        truncated_noise(4, 100, threshold)

@@ -44,7 +44,12 @@ def precision_recall(generated: torch.Tensor, real: torch.Tensor, k: int = 3) ->
     if min(len(generated), len(real)) <= k:
         raise ValueError(f"precision and recall with k={k} need more than {k} images on each side "
                          f"(hundreds to mean much); got {len(generated)} generated and {len(real)} real.")
-    fake_features, real_features = features(generated), features(real)
+    return precision_recall_from_features(features(generated), features(real), k)
+
+
+def precision_recall_from_features(fake_features: torch.Tensor, real_features: torch.Tensor,
+                                   k: int = 3) -> dict[str, float]:
+    """``precision_recall`` on features already computed, (N_fake, 64) and (N_real, 64)."""
     precision = _inside(fake_features, real_features, _kth_neighbour_radius(real_features, k))
     recall = _inside(real_features, fake_features, _kth_neighbour_radius(fake_features, k))
     return {"precision": precision.double().mean().item(), "recall": recall.double().mean().item()}

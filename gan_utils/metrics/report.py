@@ -8,19 +8,21 @@ from ..arguments import check_whole_number
 from ..data.mnist import load_mnist
 from ..data.split import reference_split
 from ..language import say
+from ..latent import truncated_noise
 from ..models.sampling import class_count, evaluating, generate
-from .manifold import memorisation, precision_recall
-from .scores import (MAX_ENTROPY, check_digits, class_entropy, class_histogram, conditional_accuracy,
-                     frechet_distance)
+from .manifold import memorisation, precision_recall_from_features
+from .scores import (MAX_ENTROPY, accuracy_of, check_digits, digits_from_features, entropy_of, features,
+                     frechet_from_features, histogram_of)
 
 
 @torch.no_grad()
 def draw_samples(G, n: int, seed: int = 0, labels: torch.Tensor | None = None,
-                 batch_size: int = 500) -> torch.Tensor:
-    """``n`` images from G in eval mode on seeded noise (for a conditional G, for ``labels``), on the CPU."""
+                 batch_size: int = 500, threshold: float | None = None) -> torch.Tensor:
+    """``n`` images from G in eval mode on seeded noise (for a conditional G, for ``labels``), on the
+    CPU; with ``threshold``, the noise is truncated there (``latent.truncated_noise``)."""
     _check_generator(G)
     device = next(G.parameters()).device
-    z = torch.randn(n, G.latent_dim, generator=torch.Generator().manual_seed(seed))
+    z = truncated_noise(n, G.latent_dim, threshold, seed)
     chunks = []
     with evaluating(G):
         for i in range(0, n, batch_size):
@@ -30,7 +32,7 @@ def draw_samples(G, n: int, seed: int = 0, labels: torch.Tensor | None = None,
 
 
 @lru_cache(maxsize=1)
-def _bundled_split() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+def bundled_split() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
     """(training images, training labels, held-out images, held-out labels) of the bundled digits, read once."""
     bundled = load_mnist(source="bundled", split="all", verbose=False)
     train, held_out = reference_split(bundled.labels)
@@ -49,7 +51,7 @@ def score_generator(G, reference: torch.Tensor | None = None, n: int = 1000, see
     samples that copy a training digit; the class histogram and entropy; and for a conditional G the
     share classified as the requested digit and the Frechet distance per class."""
     n = check_whole_number(n, "n", minimum=2)
-    train_default, train_labels, held_out, held_out_labels = _bundled_split()
+    train_default, train_labels, held_out, held_out_labels = bundled_split()
     reference = held_out if reference is None else reference
     train = train_default if train is None else train
     check_digits(reference, "reference", real=True)
@@ -63,38 +65,48 @@ def score_generator(G, reference: torch.Tensor | None = None, n: int = 1000, see
     fakes = draw_samples(G, n, seed, labels)
     check_digits(fakes, "G's images")
     reals = train[torch.randperm(len(train), generator=torch.Generator().manual_seed(seed))[:n_real]]
+    # each set passes the classifier once; every score below reads these features
+    fake_f, real_f = features(fakes), features(reals)
+    reference_f = features(reference)
     scores = {"samples": n, "reference": len(reference),
-              "frechet_distance": round(frechet_distance(fakes, reference), 2),
-              "real_floor": round(frechet_distance(reals, reference), 2)}
+              "frechet_distance": round(frechet_from_features(fake_f, reference_f), 2),
+              "real_floor": round(frechet_from_features(real_f, reference_f), 2)}
     k = min(3, len(reference) - 1, n - 1, n_real - 1)
     if k >= 1:
-        generated, real = precision_recall(fakes, reference, k), precision_recall(reals, reference, k)
+        generated = precision_recall_from_features(fake_f, reference_f, k)
+        real = precision_recall_from_features(real_f, reference_f, k)
         scores |= {"precision": round(generated["precision"], 3), "recall": round(generated["recall"], 3),
                    "real_precision": round(real["precision"], 3), "real_recall": round(real["recall"], 3)}
     if len(reference) >= 100:
         scores["copied"] = round(memorisation(fakes, train, reference).copied, 4)
-    scores |= {"class_entropy": round(class_entropy(fakes), 3), "max_entropy": round(MAX_ENTROPY, 3),
-               "class_histogram": [round(v, 3) for v in class_histogram(fakes).tolist()]}
+    digits = digits_from_features(fake_f)
+    shares = histogram_of(digits)
+    scores |= {"class_entropy": round(entropy_of(shares), 3), "max_entropy": round(MAX_ENTROPY, 3),
+               "class_histogram": [round(v, 3) for v in shares.tolist()]}
     if conditional:
-        overall, per_class = conditional_accuracy(fakes, labels)
+        overall, per_class = accuracy_of(digits, labels)
         scores["conditional_accuracy"] = round(overall, 4)
         scores["per_class_accuracy"] = [round(v, 3) for v in per_class.tolist()]
         if reference is held_out:
-            scores |= _per_class_distances(fakes, labels, train_default, train_labels, held_out, held_out_labels)
+            scores |= _per_class_distances(fake_f, labels, train_default, train_labels, reference_f,
+                                           held_out_labels)
     return scores
 
 
-def _per_class_distances(fakes, labels, train, train_labels, held_out, held_out_labels) -> dict:
+def _per_class_distances(fake_f, labels, train, train_labels, held_out_f, held_out_labels) -> dict:
     """For a conditional G: each digit's Frechet distance to the held-out digits of that class, beside
     the same distance for as many training digits of that class (the per-class floor)."""
+    asked = [labels == digit for digit in range(10)]
+    if min(min(int(a.sum()), int((held_out_labels == digit).sum())) for digit, a in enumerate(asked)) < 2:
+        return {}
+    floor_rows = torch.cat([(train_labels == digit).nonzero().flatten()[:int(a.sum())]
+                            for digit, a in enumerate(asked)])
+    floor_f, floor_labels = features(train[floor_rows]), train_labels[floor_rows]   # one pass for all ten
     distances, floors = [], []
     for digit in range(10):
-        reference = held_out[held_out_labels == digit]
-        asked, real = fakes[labels == digit], train[train_labels == digit]
-        if min(len(asked), len(reference)) < 2:
-            return {}
-        distances.append(round(frechet_distance(asked, reference), 1))
-        floors.append(round(frechet_distance(real[:len(asked)], reference), 1))
+        reference = held_out_f[held_out_labels == digit]
+        distances.append(round(frechet_from_features(fake_f[asked[digit]], reference), 1))
+        floors.append(round(frechet_from_features(floor_f[floor_labels == digit], reference), 1))
     return {"per_class_frechet": distances, "per_class_floor": floors}
 
 

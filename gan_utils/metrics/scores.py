@@ -52,6 +52,13 @@ def features(images: torch.Tensor) -> torch.Tensor:
     return _in_batches("features", images).double()
 
 
+def digits_from_features(feature_rows: torch.Tensor) -> torch.Tensor:
+    """The classifier's digit for each row of ``features`` (N, 64): its head applied to them, so
+    a report that already has the features needs no second pass through the network."""
+    with torch.no_grad():
+        return load_classifier("cpu").head(feature_rows.float().cpu()).argmax(dim=1)
+
+
 def _sqrt_psd(matrix: torch.Tensor) -> torch.Tensor:
     values, vectors = torch.linalg.eigh(matrix)
     return vectors @ torch.diag(values.clamp(min=0).sqrt()) @ vectors.T
@@ -64,7 +71,12 @@ def frechet_distance(images_a: torch.Tensor, images_b: torch.Tensor) -> float:
     check_digits(images_b, "images_b")
     if len(images_a) < 2 or len(images_b) < 2:
         raise ValueError("the Frechet distance needs at least 2 images on each side (use hundreds).")
-    fa, fb = features(images_a), features(images_b)
+    return frechet_from_features(features(images_a), features(images_b))
+
+
+def frechet_from_features(fa: torch.Tensor, fb: torch.Tensor) -> float:
+    """``frechet_distance`` on features already computed, (N_a, 64) and (N_b, 64): what a report
+    that compares one set with several others uses, so each set passes the classifier once."""
     mu_a, mu_b = fa.mean(0), fb.mean(0)
     cov_a, cov_b = torch.cov(fa.T), torch.cov(fb.T)
     root_a = _sqrt_psd(cov_a)
@@ -91,13 +103,22 @@ def real_floor(real_images: torch.Tensor, n: int, repeats: int = 5, seed: int = 
 
 def class_histogram(images: torch.Tensor) -> torch.Tensor:
     """The share of images the classifier assigns to each digit, a (10,) tensor summing to 1."""
-    return torch.bincount(classify(images), minlength=10).double() / len(images)
+    return histogram_of(classify(images))
+
+
+def histogram_of(digits: torch.Tensor) -> torch.Tensor:
+    """The share of each digit 0..9 among classified ``digits`` (N,), a (10,) tensor summing to 1."""
+    return torch.bincount(digits, minlength=10).double() / len(digits)
 
 
 def class_entropy(images: torch.Tensor) -> float:
     """Entropy (nats) of the class histogram: ln 10 = 2.303 when all digits are equally common,
     0 when every image is the same digit."""
-    shares = class_histogram(images)
+    return entropy_of(class_histogram(images))
+
+
+def entropy_of(shares: torch.Tensor) -> float:
+    """Entropy (nats) of a class histogram ``shares`` (10,)."""
     shares = shares[shares > 0]
     return float(-(shares * shares.log()).sum()) + 0.0  # + 0.0 turns -0.0 (one digit only) into 0.0
 
@@ -109,7 +130,12 @@ def conditional_accuracy(images: torch.Tensor, labels: torch.Tensor) -> tuple[fl
     if labels.max() > 9:
         raise ValueError(f"labels should be digits 0..9, the classes the classifier reads; got "
                          f"values up to {labels.max().item()}.")
-    correct = (classify(images) == labels).double()
+    return accuracy_of(classify(images), labels)
+
+
+def accuracy_of(digits: torch.Tensor, labels: torch.Tensor) -> tuple[float, torch.Tensor]:
+    """``conditional_accuracy`` for classified ``digits`` (N,) and the requested ``labels`` (N,)."""
+    correct = (digits == labels).double()
     per_class = torch.stack([correct[labels == digit].mean() if (labels == digit).any()
                              else torch.tensor(float("nan"), dtype=torch.float64) for digit in range(10)])
     return float(correct.mean()), per_class
