@@ -2,6 +2,7 @@
 whole nbgrader cycle with nbgrader itself: generate, validate, release, fetch and submit for two
 students, collect, autograde, read the gradebook, generate feedback."""
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 
 from gan_utils import checks
 from gan_utils.course import command
-from gan_utils.course.grading import POINTS_PER_CHECK, nbgrader_notebook, points
+from gan_utils.course.grading import HIDDEN_NOTE, POINTS_PER_CHECK, nbgrader_notebook, points
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = ("00_welcome", "02_bce_and_the_gan_objective", "03_mlp_gan")
@@ -69,12 +70,26 @@ def test_the_whole_nbgrader_cycle_gives_a_solved_copy_every_point_and_an_untouch
     for name in LESSONS:
         nbgrader("generate_assignment", name, "--force", cwd=course)
         nbgrader("release_assignment", name, "--force", cwd=course)
-    said = nbgrader("validate", f"source/{LESSONS[2]}/{LESSONS[2]}.ipynb", cwd=course)
+    # nbgrader validate, both ways, on lesson 00 (plain and hidden checks, a few seconds to run):
+    # lesson 03 trains, and its autograding below already runs its solved copy (every point) and its
+    # untouched one (none); validating it too would train it twice more
+    said = nbgrader("validate", f"source/{LESSONS[0]}/{LESSONS[0]}.ipynb", cwd=course)
     assert "Success! Your notebook passes all the tests." in said
-    said = nbgrader("validate", "--invert", f"release/{LESSONS[2]}/{LESSONS[2]}.ipynb", cwd=course)
+    said = nbgrader("validate", "--invert", f"release/{LESSONS[0]}/{LESSONS[0]}.ipynb", cwd=course)
     assert "Success! The notebook does not pass any tests." in said
     released = (course / "release" / LESSONS[2] / f"{LESSONS[2]}.ipynb").read_text(encoding="utf-8")
     assert 'answer_detach = \\"b\\"' not in released and "BEGIN HIDDEN TESTS" not in released
+    # what lesson 03's student runs to validate: each hidden check's visible part asserts an answer
+    # that the released placeholder above it leaves as ..., so it cannot pass untouched
+    placeholder, hidden = None, 0
+    for cell in nbformat.reads(released, as_version=4).cells:
+        if cell.metadata.get("nbgrader", {}).get("solution"):
+            placeholder = cell.source
+        elif cell.source.startswith(HIDDEN_NOTE["en"]):
+            names, hidden = re.findall(r"^assert (\w+) is not \.\.\.,", cell.source, flags=re.M), hidden + 1
+            assert names and all(re.search(rf"^{name} = \.\.\.", placeholder, flags=re.M) for name in names), \
+                (placeholder, cell.source)
+    assert hidden, "lesson 03's release has no hidden check"
 
     for student in ("alice", "bob"):
         home = tmp_path / student

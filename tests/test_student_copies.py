@@ -69,10 +69,12 @@ def names_in(source: str) -> tuple[set[str], set[str]]:
 
 def cells_the_exercise_needs(notebook, turn: int, check: int) -> list[int]:
     """The lesson's first code cell (its setup), the exercise's cells, and every earlier code cell
-    that defines a name they read (followed back through what those cells read in turn)."""
+    that defines a name they read (followed back through what those cells read in turn). The setup
+    cell comes first, so what it reads is no reason to run a later cell: its own helper names (the
+    install cell's ``name``, ``folder``...) would otherwise pull in every cell that reuses them."""
     code = [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
     chosen = {code[0], turn, check}
-    needed = set().union(*(names_in(notebook.cells[i].source)[1] for i in chosen))
+    needed = set().union(*(names_in(notebook.cells[i].source)[1] for i in (turn, check)))
     for index in reversed([i for i in code if i < turn]):
         defined, read = names_in(notebook.cells[index].source)
         if defined & needed:
