@@ -9,6 +9,7 @@ from ..data.mnist import load_mnist
 from ..data.split import reference_split
 from ..language import say
 from ..latent import truncated_noise
+from ..settings import get_device
 from ..models.sampling import class_count, evaluating, generate
 from .manifold import memorisation, precision_recall_from_features
 from .scores import (MAX_ENTROPY, accuracy_of, check_digits, digits_from_features, entropy_of, features,
@@ -18,9 +19,12 @@ from .scores import (MAX_ENTROPY, accuracy_of, check_digits, digits_from_feature
 @torch.no_grad()
 def draw_samples(G, n: int, seed: int = 0, labels: torch.Tensor | None = None,
                  batch_size: int = 500, threshold: float | None = None) -> torch.Tensor:
-    """``n`` images from G in eval mode on seeded noise (for a conditional G, for ``labels``), on the
-    CPU; with ``threshold``, the noise is truncated there (``latent.truncated_noise``)."""
+    """``n`` images from G in eval mode on seeded noise, on the CPU; a conditional G draws ``labels``
+    (default: each class in turn, 0, 1, 2, ...). With ``threshold``, the noise is truncated there
+    (``latent.truncated_noise``)."""
     _check_generator(G)
+    if labels is None and class_count(G) is not None:
+        labels = torch.arange(n) % class_count(G)
     device = next(G.parameters()).device
     z = truncated_noise(n, G.latent_dim, threshold, seed)
     chunks = []
@@ -37,6 +41,18 @@ def bundled_split() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Ten
     bundled = load_mnist(source="bundled", split="all", verbose=False)
     train, held_out = reference_split(bundled.labels)
     return bundled.images[train], bundled.labels[train], bundled.images[held_out], bundled.labels[held_out]
+
+
+def held_out_features() -> torch.Tensor:
+    """The classifier's features of the 1000 held-out digits (1000, 64), computed once per device:
+    every default score compares with them."""
+    device = str(get_device())
+    if device not in _held_out_features:
+        _held_out_features[device] = features(bundled_split()[2])
+    return _held_out_features[device]
+
+
+_held_out_features: dict[str, torch.Tensor] = {}
 
 
 def score_generator(G, reference: torch.Tensor | None = None, n: int = 1000, seed: int = 0,
@@ -67,7 +83,7 @@ def score_generator(G, reference: torch.Tensor | None = None, n: int = 1000, see
     reals = train[torch.randperm(len(train), generator=torch.Generator().manual_seed(seed))[:n_real]]
     # each set passes the classifier once; every score below reads these features
     fake_f, real_f = features(fakes), features(reals)
-    reference_f = features(reference)
+    reference_f = held_out_features() if reference is held_out else features(reference)
     scores = {"samples": n, "reference": len(reference),
               "frechet_distance": round(frechet_from_features(fake_f, reference_f), 2),
               "real_floor": round(frechet_from_features(real_f, reference_f), 2)}

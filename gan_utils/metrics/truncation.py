@@ -4,7 +4,7 @@ import torch
 
 from ..models.sampling import class_count
 from .manifold import precision_recall_from_features
-from .report import bundled_split, draw_samples
+from .report import draw_samples, held_out_features
 from .scores import features, frechet_from_features
 
 
@@ -16,8 +16,7 @@ def truncation_sweep(G, thresholds, n: int = 1000, seed: int = 0, k: int = 3) ->
     thresholds = list(thresholds)
     if not thresholds:
         raise ValueError("thresholds is empty: give some, e.g. [None, 2.0, 1.0, 0.5] (None: no truncation).")
-    held_out = bundled_split()[2]
-    reference_f = features(held_out)
+    reference_f = held_out_features()
     count = class_count(G)
     labels = None if count is None else torch.arange(n) % count
     rows = []
