@@ -74,8 +74,9 @@ def interpolation_path(z_a: torch.Tensor, z_b: torch.Tensor, steps: int = 10, me
 
 def truncated_noise(n: int, latent_dim: int, threshold: float | None = None, seed: int = 0) -> torch.Tensor:
     """``n`` codes (n, latent_dim) from N(0, I) with every number kept inside [-threshold, threshold]
-    (the truncation trick of BigGAN, lesson 09): a smaller threshold stays nearer the middle of z-space,
-    where G was trained most, and trades diversity for fidelity. ``None`` gives the plain normal.
+    (the truncation trick of BigGAN, lesson 09): a smaller threshold keeps the codes nearer the centre
+    of z-space, where a smooth G draws its most typical images, and trades diversity for fidelity.
+    ``None`` gives the plain normal.
     Exact, without resampling: a uniform number between the two tail probabilities, through the
     normal's inverse CDF."""
     n, latent_dim = check_whole_number(n, "n"), check_whole_number(latent_dim, "latent_dim")

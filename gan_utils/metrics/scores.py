@@ -55,8 +55,9 @@ def features(images: torch.Tensor) -> torch.Tensor:
 def digits_from_features(feature_rows: torch.Tensor) -> torch.Tensor:
     """The classifier's digit for each row of ``features`` (N, 64): its head applied to them, so
     a report that already has the features needs no second pass through the network."""
+    device = get_device()   # the classifier already loaded there by ``features``
     with torch.no_grad():
-        return load_classifier("cpu").head(feature_rows.float().cpu()).argmax(dim=1)
+        return load_classifier(device).head(feature_rows.float().to(device)).argmax(dim=1).cpu()
 
 
 def _sqrt_psd(matrix: torch.Tensor) -> torch.Tensor:
