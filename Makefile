@@ -23,7 +23,7 @@ course-zh: setup
 # (the book reuses the lessons nbval ran, kept by tests/record_executions.py: nothing runs twice)
 test: setup book-setup classroom-setup
 	GAN_COURSE_FAST=$${GAN_COURSE_FAST:-1} GAN_COURSE_RECORD=$(CURDIR)/outputs/book_build \
-	    $(BIN)/python -m pytest -n 2 --dist loadscope -m "not browser" --durations=8
+	    $(BIN)/python -m pytest -n 2 --dist loadscope --no-loadscope-reorder -m "not browser" --durations=8
 	GAN_COURSE_FAST=$${GAN_COURSE_FAST:-1} $(BIN)/python tools/build_book.py
 	GAN_COURSE_FAST=$${GAN_COURSE_FAST:-1} $(BIN)/python -m pytest -m browser
 

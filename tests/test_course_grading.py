@@ -16,9 +16,23 @@ from gan_utils.course.grading import HIDDEN_NOTE, POINTS_PER_CHECK, nbgrader_not
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = ("00_welcome", "02_bce_and_the_gan_objective", "03_mlp_gan")
-AS_STUDENT = ("import sys, nbgrader.utils as utils; student = sys.argv.pop(1); "
-              "utils.get_osusername = lambda: student; "
-              "from nbgrader.apps.nbgraderapp import main; sys.argv[0] = 'nbgrader'; main()")
+# one process runs a person's nbgrader commands one after another (importing nbgrader takes seconds
+# each time); each command gets a fresh app, as from its own command line. nbgrader names a
+# submission by its Unix user, so for a student the test's one user is given the student's name.
+IN_ONE_PROCESS = """
+import sys, nbgrader.utils as utils
+from nbgrader.apps.nbgraderapp import NbGraderApp
+from traitlets.config import SingletonConfigurable
+student, commands = sys.argv[1], [line.split(" ") for line in sys.argv[2:]]
+if student:
+    utils.get_osusername = lambda: student
+for command in commands:
+    for app in [NbGraderApp, *(sub[0] for sub in NbGraderApp.subcommands.values())]:
+        if isinstance(app, type) and issubclass(app, SingletonConfigurable):
+            app.clear_instance()
+    sys.argv = ["nbgrader", *command]
+    NbGraderApp.launch_instance()
+"""
 
 
 def lesson(name: str, lang: str = "en"):
@@ -49,15 +63,24 @@ def test_checks_raise_while_grading_and_only_then(monkeypatch):
         checks.check_choice("a", "b")
 
 
-def nbgrader(*argv, cwd: Path, student: str | None = None) -> str:
-    """Run an nbgrader command (as ``student`` when given: nbgrader names a submission by its Unix
-    user, and this test has one); return what it printed, failing on a non-zero exit."""
+def run(command_line: list[str], cwd: Path, what: str) -> str:
+    """Run ``command_line`` with this Python's scripts on PATH; return what it printed, failing on a
+    non-zero exit."""
     environment = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    command_line = ([sys.executable, "-c", AS_STUDENT, student, *argv] if student
-                    else [sys.executable, "-m", "nbgrader", *argv])
     done = subprocess.run(command_line, cwd=cwd, env=environment, capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, f"nbgrader {' '.join(argv)} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}"
+    assert done.returncode == 0, f"{what} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}"
     return done.stdout + done.stderr
+
+
+def nbgrader(*argv, cwd: Path) -> str:
+    """Run an nbgrader command as the teacher."""
+    return run([sys.executable, "-m", "nbgrader", *argv], cwd, f"nbgrader {' '.join(argv)}")
+
+
+def nbgrader_commands(commands: list[str], cwd: Path, student: str = "") -> str:
+    """Run nbgrader ``commands`` (each a command line without "nbgrader") in order, in one process:
+    as ``student`` when given, else as the teacher."""
+    return run([sys.executable, "-c", IN_ONE_PROCESS, student, *commands], cwd, f"nbgrader {commands}")
 
 
 def test_the_whole_nbgrader_cycle_gives_a_solved_copy_every_point_and_an_untouched_one_none(tmp_path, capsys):
@@ -67,9 +90,9 @@ def test_the_whole_nbgrader_cycle_gives_a_solved_copy_every_point_and_an_untouch
     assert command.main(["assignments", str(course), "--exchange", str(exchange), "--lessons", "00,02,03"]) == 0
     worth = dict(line.strip().split(": ") for line in capsys.readouterr().out.splitlines() if line.endswith(" points"))
     assert set(worth) == set(LESSONS)
-    for name in LESSONS:
-        nbgrader("generate_assignment", name, "--force", cwd=course)
-        nbgrader("release_assignment", name, "--force", cwd=course)
+    # nbgrader's converters take a pattern ("*": every assignment); the exchange, one at a time
+    nbgrader_commands(["generate_assignment * --force",
+                       *(f"release_assignment {name} --force" for name in LESSONS)], cwd=course)
     # nbgrader validate, both ways, on lesson 00 (plain and hidden checks, a few seconds to run):
     # lesson 03 trains, and its autograding below already runs its solved copy (every point) and its
     # untouched one (none); validating it too would train it twice more
@@ -95,15 +118,13 @@ def test_the_whole_nbgrader_cycle_gives_a_solved_copy_every_point_and_an_untouch
         home = tmp_path / student
         home.mkdir()
         (home / "nbgrader_config.py").write_text((course / "nbgrader_config.py").read_text())
-        for name in LESSONS:
-            nbgrader("fetch_assignment", name, "--course", "gan-course", cwd=home, student=student)
-            if student == "alice":   # she solves every exercise: the source's solutions in her copy
+        nbgrader_commands([f"fetch_assignment {name} --course gan-course" for name in LESSONS], home, student)
+        if student == "alice":   # she solves every exercise: the source's solutions in her copy
+            for name in LESSONS:
                 solve(home / name / f"{name}.ipynb", course / "source" / name / f"{name}.ipynb")
-            nbgrader("submit", name, "--course", "gan-course", cwd=home, student=student)
-    for name in LESSONS:
-        nbgrader("collect", name, cwd=course)
-        nbgrader("autograde", name, "--create", cwd=course)
-        nbgrader("generate_feedback", name, cwd=course)
+        nbgrader_commands([f"submit {name} --course gan-course" for name in LESSONS], home, student)
+    nbgrader_commands([*(f"collect {name}" for name in LESSONS), "autograde * --create", "generate_feedback *"],
+                      cwd=course)
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         scores = {(name, student): (gradebook.find_submission(name, student).score,
                                     gradebook.find_submission(name, student).max_score)

@@ -83,19 +83,37 @@ def cells_the_exercise_needs(notebook, turn: int, check: int) -> list[int]:
     return sorted(chosen)
 
 
+@pytest.fixture(scope="module")
+def kernel():
+    """One kernel for every lesson's check below. Each lesson starts from an emptied namespace in its
+    own folder; what a fresh kernel would redo is importing torch (seconds each time), and nbval
+    already runs every lesson in a fresh kernel of its own."""
+    client = NotebookClient(nbformat.v4.new_notebook(), timeout=600, kernel_name="python3")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("GAN_COURSE_FAST", "1")   # the kernel's environment: fast mode, whatever the run's
+        with client.setup_kernel():
+            yield client
+
+
+def run_in(kernel: NotebookClient, notebook, folder: Path, indices: list[int]) -> None:
+    """Empty the kernel's namespace, move it to ``folder`` and run ``notebook``'s cells ``indices``."""
+    kernel.nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        f"%reset -f\nimport os, sys\nos.chdir({str(folder)!r})\n"
+        "if 'matplotlib.pyplot' in sys.modules: sys.modules['matplotlib.pyplot'].close('all')")])
+    kernel.execute_cell(kernel.nb.cells[0], 0)
+    kernel.nb = notebook
+    for index in indices:
+        kernel.execute_cell(notebook.cells[index], index)      # raises on the first error
+
+
 @pytest.mark.parametrize("path", LESSONS + CHINESE[2:3], ids=lambda p: p.relative_to(ROOT / "notebooks").as_posix())
-def test_student_copys_first_exercise_check_says_not_yet(path, monkeypatch):
+def test_student_copys_first_exercise_check_says_not_yet(path, kernel):
     """The student copy's first check says "Not yet" on the placeholders instead of crashing. The
     cells before the exercise are the lesson's own (nbval runs them all); here the kernel runs only
     the ones the exercise needs, so a long lesson is not trained twice."""
-    monkeypatch.setenv("GAN_COURSE_FAST", "1")
     copy = student_copy(nbformat.read(path, as_version=4))
     turn, check = first_exercise_check(copy)
-    client = NotebookClient(copy, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
-    with client.setup_kernel():
-        for index in cells_the_exercise_needs(copy, turn, check):
-            client.execute_cell(copy.cells[index], index)      # raises on the first error
+    run_in(kernel, copy, path.parent, cells_the_exercise_needs(copy, turn, check))
     printed = "".join(output.get("text", "") + output.get("data", {}).get("text/plain", "")
                       for output in copy.cells[check].outputs)
     assert NOT_YET[path.parent.name] in printed, printed
