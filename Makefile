@@ -18,14 +18,15 @@ course-zh: setup
 	@test -f $(ZH_LOCALE) || echo '{"locale": "zh_CN"}' > $(ZH_LOCALE)
 	JUPYTERLAB_SETTINGS_DIR=$(ZH_SETTINGS) GAN_COURSE_LANG=zh $(BIN)/jupyter lab $(JUPYTER_ARGS) notebooks/zh/00_welcome.ipynb
 
-# two workers (pytest-xdist; each notebook stays on one worker), then the book in fast mode,
-# then the browser tests alone (JupyterLab, and the book's pages);
+# two workers (pytest-xdist; each notebook stays on one worker; the longest files first, see
+# conftest.py), then the book in fast mode, then the browser tests apart from the rest, JupyterLab's
+# on one worker and the book's pages on the other;
 # (the book reuses the lessons nbval ran, kept by tests/record_executions.py: nothing runs twice)
 test: setup book-setup classroom-setup
 	GAN_COURSE_FAST=$${GAN_COURSE_FAST:-1} GAN_COURSE_RECORD=$(CURDIR)/outputs/book_build \
 	    $(BIN)/python -m pytest -n 2 --dist loadscope --no-loadscope-reorder -m "not browser" --durations=8
 	GAN_COURSE_FAST=$${GAN_COURSE_FAST:-1} $(BIN)/python tools/build_book.py
-	GAN_COURSE_FAST=$${GAN_COURSE_FAST:-1} $(BIN)/python -m pytest -m browser
+	GAN_COURSE_FAST=$${GAN_COURSE_FAST:-1} $(BIN)/python -m pytest -n 2 --dist loadfile -m browser
 
 setup: $(VENV)/.installed
 
